@@ -1,0 +1,102 @@
+"""The `reverie` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+
+from infra.settings import load_settings
+
+
+def _up(args: argparse.Namespace) -> None:
+    from infra import stack  # noqa: PLC0415
+
+    settings = load_settings()
+    started = stack.up(settings)
+    stack.wait_ready(settings)
+    for name, fresh in started.items():
+        print(f"{name}: {'started' if fresh else 'already running'}")
+
+
+def _down(args: argparse.Namespace) -> None:
+    from infra import server, stack  # noqa: PLC0415
+
+    settings = load_settings()
+    print(f"reverie serve: {'stopped' if server.stop(settings) else 'not running'}")
+    for name, was in stack.down(settings).items():
+        print(f"{name}: {'stopped' if was else 'not running'}")
+
+
+def _status(args: argparse.Namespace) -> None:
+    from infra import stack  # noqa: PLC0415
+
+    print(json.dumps(stack.status(load_settings())))
+
+
+def _install(args: argparse.Namespace) -> None:
+    from infra import kafka  # noqa: PLC0415
+
+    print(f"Kafka jars in {kafka.install(load_settings())}")
+
+
+def _serve(args: argparse.Namespace) -> None:
+    from streams.worker import serve  # noqa: PLC0415
+
+    serve(load_settings(), gateway=not args.no_gateway, loglevel=args.loglevel)
+
+
+def _token(args: argparse.Namespace) -> None:
+    from gateway import auth  # noqa: PLC0415
+
+    print(auth.issue(load_settings().token_secret, args.user))
+
+
+def _album(args: argparse.Namespace) -> None:
+    from infra import album  # noqa: PLC0415
+
+    for clip, path in album.build(load_settings().data_dir / "album"):
+        print(f"{path}  {clip.city}  {clip.captured_at}")
+
+
+def _demo(args: argparse.Namespace) -> None:
+    from infra import demo  # noqa: PLC0415
+
+    started = time.perf_counter()
+    result = demo.run(load_settings(), args.text)
+    print(demo.report(result))
+    print(f"demo took {time.perf_counter() - started:.1f} s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="reverie", description="Memory videos from smart-glasses clips.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("install", help="resolve the Kafka broker's jars from Maven Central").set_defaults(fn=_install)
+    sub.add_parser("up", help="start Kafka and SeaweedFS (harmless when running)").set_defaults(fn=_up)
+    sub.add_parser("down", help="stop reverie serve, SeaweedFS and Kafka").set_defaults(fn=_down)
+    sub.add_parser("status", help="which local services run").set_defaults(fn=_status)
+    serve = sub.add_parser("serve", help="run every agent and the gateway in this process")
+    serve.add_argument("--no-gateway", action="store_true", help="agents only")
+    serve.add_argument("--loglevel", default="info", choices=["crit", "error", "warn", "info", "debug"])
+    serve.set_defaults(fn=_serve)
+    token = sub.add_parser("token", help="print a bearer token for a user")
+    token.add_argument("user")
+    token.set_defaults(fn=_token)
+    sub.add_parser("album", help="write the sample album").set_defaults(fn=_album)
+    demo = sub.add_parser("demo", help="ingest the sample album and make a memory video of Paris")
+    demo.add_argument("--text", default="a 30 second memory video of our days in Paris")
+    demo.set_defaults(fn=_demo)
+    args = parser.parse_args(argv)
+    if args.command != "serve":  # the Faust worker configures logging itself
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        args.fn(args)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

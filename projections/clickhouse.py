@@ -1,0 +1,202 @@
+"""ClickHouse read models through clickhouse-connect: chDB in-process (``chdb:///path``) or a server (``http://``).
+
+Every table is a ReplacingMergeTree keyed by user first, so each write is an idempotent upsert (the same event
+twice leaves one row) and every read filters by user. Reads use FINAL so that duplicates never show.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime
+from typing import Any
+
+import clickhouse_connect
+
+DDL = (
+    """CREATE TABLE IF NOT EXISTS captures (
+        user_id String, capture_id String, event_id String, object_key String, content_type LowCardinality(String),
+        size_bytes UInt64, sha256 String, filename String, device_id Nullable(String),
+        uploaded_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
+    """CREATE TABLE IF NOT EXISTS clips (
+        user_id String, capture_id String, event_id String, object_key String, duration_s Float64,
+        width UInt32, height UInt32, fps Float64, video_codec LowCardinality(String),
+        audio_codec Nullable(String), keyframes Array(Float64), captured_at DateTime64(3, 'UTC'),
+        time_source LowCardinality(String), lat Nullable(Float64), lon Nullable(Float64),
+        location_source LowCardinality(String), signature_model LowCardinality(String),
+        probed_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
+    """CREATE TABLE IF NOT EXISTS memories (
+        user_id String, memory_id String, stage LowCardinality(String), event_id String,
+        occurred_at DateTime64(3, 'UTC'), text String, target_seconds Nullable(Float64),
+        planned_seconds Nullable(Float64), place Nullable(String), segments String,
+        object_key Nullable(String), duration_s Nullable(Float64), size_bytes Nullable(UInt64),
+        render_seconds Nullable(Float64), reason Nullable(String), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, memory_id, stage)""",
+)
+
+TABLES = ("captures", "clips", "memories")
+
+
+def _version(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
+class MetadataStore:
+    """The ClickHouse side of the read model. Thread-safe: chDB is one session per process."""
+
+    def __init__(self, dsn: str) -> None:
+        self.dsn = dsn
+        self._lock = threading.Lock()
+        self.client = clickhouse_connect.get_client(dsn=dsn)
+        for statement in DDL:
+            self.client.command(statement)
+
+    def close(self) -> None:
+        with self._lock:
+            self.client.close()
+
+    def _insert(self, table: str, row: dict[str, Any]) -> None:
+        with self._lock:
+            self.client.insert(table, [list(row.values())], column_names=list(row))
+
+    def _rows(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        with self._lock:
+            result = self.client.query(sql, parameters=params)
+        return [dict(zip(result.column_names, row, strict=False)) for row in result.result_rows]
+
+    # writes: one per event type, keyed by the entity and the event's time
+
+    def upsert_capture(self, event: dict[str, Any]) -> None:
+        self._insert(
+            "captures",
+            {
+                "user_id": event["user_id"],
+                "capture_id": event["capture_id"],
+                "event_id": event["event_id"],
+                "object_key": event["object_key"],
+                "content_type": event["content_type"],
+                "size_bytes": event["size_bytes"],
+                "sha256": event["sha256"],
+                "filename": event["filename"],
+                "device_id": event["device_id"],
+                "uploaded_at": event["occurred_at"],
+                "version": _version(event["occurred_at"]),
+            },
+        )
+
+    def upsert_clip(self, event: dict[str, Any]) -> None:
+        self._insert(
+            "clips",
+            {
+                "user_id": event["user_id"],
+                "capture_id": event["capture_id"],
+                "event_id": event["event_id"],
+                "object_key": event["object_key"],
+                "duration_s": event["duration_s"],
+                "width": event["width"],
+                "height": event["height"],
+                "fps": event["fps"],
+                "video_codec": event["video_codec"],
+                "audio_codec": event["audio_codec"],
+                "keyframes": event["keyframes"],
+                "captured_at": event["captured_at"],
+                "time_source": event["time_source"],
+                "lat": event["lat"],
+                "lon": event["lon"],
+                "location_source": event["location_source"],
+                "signature_model": event["signature_model"],
+                "probed_at": event["occurred_at"],
+                "version": _version(event["occurred_at"]),
+            },
+        )
+
+    def upsert_memory_stage(self, stage: str, event: dict[str, Any]) -> None:
+        self._insert(
+            "memories",
+            {
+                "user_id": event["user_id"],
+                "memory_id": event["memory_id"],
+                "stage": stage,
+                "event_id": event["event_id"],
+                "occurred_at": event["occurred_at"],
+                "text": event.get("text", ""),
+                "target_seconds": event.get("target_seconds"),
+                "planned_seconds": event.get("planned_seconds"),
+                "place": event.get("place"),
+                "segments": json.dumps(event.get("segments", []), default=str),
+                "object_key": event.get("object_key"),
+                "duration_s": event.get("duration_s"),
+                "size_bytes": event.get("size_bytes"),
+                "render_seconds": event.get("render_seconds"),
+                "reason": event.get("reason"),
+                "version": _version(event["occurred_at"]),
+            },
+        )
+
+    # reads: always for one user
+
+    def capture(self, user_id: str, capture_id: str) -> dict[str, Any] | None:
+        rows = self._rows(
+            "SELECT c.*, k.capture_id != '' AS probed, k.captured_at, k.lat, k.lon, k.duration_s "
+            "FROM (SELECT * FROM captures FINAL WHERE user_id = {u:String} AND capture_id = {c:String}) AS c "
+            "LEFT JOIN (SELECT * FROM clips FINAL WHERE user_id = {u:String} AND capture_id = {c:String}) AS k "
+            "USING (user_id, capture_id)",
+            u=user_id,
+            c=capture_id,
+        )
+        return rows[0] if rows else None
+
+    def capture_by_sha(self, user_id: str, sha256: str) -> dict[str, Any] | None:
+        rows = self._rows(
+            "SELECT * FROM captures FINAL WHERE user_id = {u:String} AND sha256 = {s:String} "
+            "ORDER BY uploaded_at LIMIT 1",
+            u=user_id,
+            s=sha256,
+        )
+        return rows[0] if rows else None
+
+    def clips_near(
+        self,
+        user_id: str,
+        lat: float | None,
+        lon: float | None,
+        radius_km: float,
+        start: datetime | None,
+        end: datetime | None,
+    ) -> list[dict[str, Any]]:
+        """The user's probed clips within ``radius_km`` of a place and inside [start, end), oldest first."""
+        where = ["user_id = {u:String}"]
+        params: dict[str, Any] = {"u": user_id}
+        if lat is not None and lon is not None:
+            where.append("lat IS NOT NULL AND geoDistance(lon, lat, {lon:Float64}, {lat:Float64}) <= {r:Float64}")
+            params.update(lat=lat, lon=lon, r=radius_km * 1000.0)
+        if start is not None:
+            where.append("captured_at >= {start:DateTime64(3, 'UTC')}")
+            params["start"] = start
+        if end is not None:
+            where.append("captured_at < {end:DateTime64(3, 'UTC')}")
+            params["end"] = end
+        return self._rows(
+            f"SELECT * FROM clips FINAL WHERE {' AND '.join(where)} ORDER BY captured_at, capture_id", **params
+        )
+
+    def memory(self, user_id: str, memory_id: str) -> list[dict[str, Any]]:
+        """Every stage row of one memory, oldest first."""
+        rows = self._rows(
+            "SELECT * FROM memories FINAL WHERE user_id = {u:String} AND memory_id = {m:String} ORDER BY occurred_at",
+            u=user_id,
+            m=memory_id,
+        )
+        for row in rows:
+            row["segments"] = json.loads(row["segments"] or "[]")
+        return rows
+
+    def snapshot(self, table: str) -> list[tuple[Any, ...]]:
+        """All rows of a table, deduplicated and sorted, for comparing projections (operators and tests)."""
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        with self._lock:
+            result = self.client.query(f"SELECT * EXCEPT (event_id, version) FROM {table} FINAL ORDER BY ALL")
+        return [tuple(row) for row in result.result_rows]

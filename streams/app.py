@@ -1,0 +1,91 @@
+"""The Faust app: topics keyed by user id, and the agents that turn each event into the next.
+
+| agent     | consumes                     | emits                                  |
+|-----------|------------------------------|----------------------------------------|
+| probe     | captures: CaptureUploaded    | media: MediaProbed                     |
+| projector | captures, media, memories    | (ClickHouse rows, Qdrant points)       |
+| planner   | memories: MemoryRequested    | memories: MemoryPlanned / MemoryFailed |
+| render    | memories: MemoryPlanned      | memories: MemoryRendered / MemoryFailed|
+
+Every agent runs the same loop (``streams.consume``): poison messages go to ``<prefix>.dead-letter``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import faust
+
+from infra.settings import Settings
+from streams import planner, probe, projector, render
+from streams.consume import consume
+from streams.services import TOPICS, Services
+
+EventHandler = Callable[[Services, dict[str, Any]], Awaitable[None]]
+
+
+def _only(event_name: str, handler: EventHandler, services_of: Callable[[], Services]):  # type: ignore[no-untyped-def]
+    async def handle(name: str, record: dict[str, Any]) -> None:
+        if name == event_name:
+            await handler(services_of(), record)
+
+    return handle
+
+
+class StreamApp:
+    """The Faust app with its topics and agents; services are attached before the worker starts."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._services: Services | None = None
+        self.app = faust.App(
+            settings.app_id,
+            broker=f"kafka://{settings.kafka_bootstrap}",
+            store="memory://",
+            web_enabled=False,
+            processing_guarantee=settings.processing_guarantee,
+            topic_partitions=settings.kafka_partitions,
+            topic_replication_factor=1,
+            topic_allow_declare=False,
+            consumer_auto_offset_reset="earliest",
+            producer_acks=-1,
+        )
+        self.topics = {
+            name: self.app.topic(settings.topic(name), key_serializer="raw", value_serializer="raw") for name in TOPICS
+        }
+        self._agent(
+            "probe", self.topics["captures"], _only("CaptureUploaded", probe.on_capture_uploaded, self.services)
+        )
+        self._agent(
+            "planner", self.topics["memories"], _only("MemoryRequested", planner.on_memory_requested, self.services)
+        )
+        self._agent("render", self.topics["memories"], _only("MemoryPlanned", render.on_memory_planned, self.services))
+        projected = self.app.topic(
+            *(settings.topic(n) for n in ("captures", "media", "memories")),
+            key_serializer="raw",
+            value_serializer="raw",
+        )
+        self._agent("projector", projected, self._project)
+
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("services are not attached; call StreamApp.attach() before starting the worker")
+        return self._services
+
+    def attach(self, services: Services) -> None:
+        self._services = services
+
+    async def send(self, topic: str, key: bytes | None, value: bytes) -> None:
+        """Produce and wait for the broker's acknowledgement."""
+        pending = await self.topics[topic].send(key=key, value=value)
+        await pending
+
+    async def _project(self, name: str, record: dict[str, Any]) -> None:
+        await projector.on_event(self.services(), name, record)
+
+    def _agent(self, name: str, channel: Any, handle: Callable[[str, dict[str, Any]], Awaitable[None]]) -> None:
+        async def agent(stream: faust.StreamT) -> None:
+            await consume(self.services(), name, stream.events(), handle)
+
+        self.app.agent(channel, name=f"reverie.{name}")(agent)

@@ -1,0 +1,93 @@
+"""Blobs in S3-compatible storage through the minio client; a local read-through cache for media work.
+
+Keys follow the design's layout: ``raw/{user}/{yyyy}/{mm}/{dd}/{id}.mp4`` and ``memories/{user}/{id}.mp4``.
+All calls block: run them off the event loop.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from minio import Minio
+from minio.error import S3Error
+
+from infra.settings import Settings
+
+
+def raw_key(user_id: str, capture_id: str, at: datetime, suffix: str = ".mp4") -> str:
+    return f"raw/{user_id}/{at:%Y/%m/%d}/{capture_id}{suffix}"
+
+
+def memory_key(user_id: str, memory_id: str) -> str:
+    return f"memories/{user_id}/{memory_id}.mp4"
+
+
+class BlobStore:
+    def __init__(self, settings: Settings) -> None:
+        self.bucket = settings.s3_bucket
+        self.presign_ttl = timedelta(seconds=settings.presign_seconds)
+        self.cache = settings.cache_dir / "blobs"
+        self.client = Minio(
+            settings.s3_endpoint,
+            access_key=settings.s3_access_key,
+            secret_key=settings.s3_secret_key,
+            secure=settings.s3_secure,
+            region=settings.s3_region,
+        )
+
+    def ensure_bucket(self) -> None:
+        if not self.client.bucket_exists(self.bucket):
+            try:
+                self.client.make_bucket(self.bucket)
+            except S3Error as exc:  # another process made it first
+                if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                    raise
+
+    def put_file(self, key: str, path: Path, content_type: str) -> None:
+        self.client.fput_object(self.bucket, key, str(path), content_type=content_type)
+
+    def fetch(self, key: str) -> Path:
+        """A local copy of the object, downloaded once; keys are immutable, so the cache never goes stale."""
+        local = self.cache / key
+        if local.exists():
+            return local
+        local.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=local.parent, prefix=".part-")
+        os.close(fd)
+        try:
+            self.client.fget_object(self.bucket, key, tmp)
+            os.replace(tmp, local)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return local
+
+    def adopt(self, key: str, path: Path) -> None:
+        """Seed the cache with a local copy just uploaded, so agents in this process need not download it."""
+        local = self.cache / key
+        local.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, local)
+        except FileExistsError:
+            pass
+        except OSError:
+            shutil.copyfile(path, local)
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.stat_object(self.bucket, key)
+            return True
+        except S3Error as exc:
+            if exc.code in ("NoSuchKey", "NoSuchObject", "NotFound"):
+                return False
+            raise
+
+    def presigned_url(self, key: str) -> str:
+        return self.client.presigned_get_object(self.bucket, key, expires=self.presign_ttl)
+
+    def remove(self, key: str) -> None:
+        self.client.remove_object(self.bucket, key)

@@ -1,0 +1,78 @@
+"""The loop every agent runs: decode, handle, retry what may pass, dead-letter what never will, go on.
+
+A message that does not decode, or whose content the handler rejects, goes to the dead-letter topic with its
+original bytes, its source position and the reason; the stream continues with the next message. Other errors
+(a store or S3 briefly away) are retried with backoff first. Handlers are idempotent, so a retry is safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from schemas.codec import DecodeError
+from streams.events import utcnow
+from streams.media import MediaError
+from streams.services import Services
+
+log = logging.getLogger("reverie.agents")
+
+Handler = Callable[[str, dict[str, Any]], Awaitable[None]]
+
+# Errors that say the message itself is bad: retrying cannot help.
+POISON: tuple[type[BaseException], ...] = (DecodeError, MediaError, KeyError, ValueError, TypeError)
+RETRIES = 4
+BACKOFF_S = 0.5
+
+
+async def consume(services: Services, agent: str, events: AsyncIterator[Any], handle: Handler) -> None:
+    async for event in events:
+        message = event.message
+        try:
+            name, record = services.registry.decode(event.value)
+            await _with_retries(agent, name, record, handle)
+        except Exception as exc:  # noqa: BLE001 - every failure of one message must leave the stream running
+            reason = f"{exc.__class__.__name__}: {exc}"
+            log.warning(
+                "%s: dead-lettering %s[%d]@%d: %s", agent, message.topic, message.partition, message.offset, reason
+            )
+            await dead_letter(services, agent, message, reason)
+
+
+async def _with_retries(agent: str, name: str, record: dict[str, Any], handle: Handler) -> None:
+    for attempt in range(1, RETRIES + 1):
+        try:
+            await handle(name, record)
+            return
+        except POISON:
+            raise
+        except Exception as exc:
+            if attempt == RETRIES:
+                raise
+            delay = BACKOFF_S * 2 ** (attempt - 1)
+            log.warning(
+                "%s: %s %s failed (%s), retry %d in %.1fs", agent, name, record.get("event_id"), exc, attempt, delay
+            )
+            await asyncio.sleep(delay)
+
+
+async def dead_letter(services: Services, agent: str, message: Any, reason: str) -> None:
+    key = message.key if isinstance(message.key, bytes) else None
+    user = key.decode("utf-8", "replace") if key else None
+    value = message.value if isinstance(message.value, bytes) else b""
+    record = {
+        "event_id": str(uuid.uuid4()),
+        "user_id": user,
+        "occurred_at": utcnow(),
+        "agent": agent,
+        "reason": reason[:2000],
+        "source_topic": message.topic,
+        "source_partition": message.partition,
+        "source_offset": message.offset,
+        "key": key,
+        "value": value,
+    }
+    await services.send("dead-letter", key, services.registry.encode("DeadLettered", record))

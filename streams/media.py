@@ -1,0 +1,128 @@
+"""Reading clips with PyAV: streams, keyframes, capture time and place, and a small visual signature.
+
+Everything here blocks on decoding: call it from a worker thread, never on the event loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import av
+import numpy as np
+
+from streams.places import parse_iso6709
+
+SIGNATURE_MODEL = "rgb-histogram-4x4x4/1"
+SIGNATURE_SIZE = 64
+
+# Keys that phones and cameras use for the capture place (ISO 6709) in MP4/MOV metadata.
+LOCATION_KEYS = ("location", "location-eng", "com.apple.quicktime.location.ISO6709", "com.android.location")
+TIME_KEYS = ("creation_time", "com.apple.quicktime.creationdate", "date")
+
+
+class MediaError(ValueError):
+    """The file is not a clip Reverie can use; the message is the reason given to the user."""
+
+
+@dataclass
+class Probe:
+    duration_s: float
+    width: int
+    height: int
+    fps: float
+    video_codec: str
+    audio_codec: str | None
+    keyframes: list[float]
+    captured_at: datetime | None
+    location: tuple[float, float] | None
+    signature: list[float] = field(default_factory=list)
+
+
+def parse_time(text: str) -> datetime | None:
+    """An ISO 8601 capture time as cameras write it ("2025-06-12T10:00:00.000000Z"), always in UTC."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    # 1970 is what a camera writes when its clock was never set.
+    return value.astimezone(UTC) if value.year > 1970 else None
+
+
+def _first(metadata: dict[str, str], keys: tuple[str, ...], parse):  # type: ignore[no-untyped-def]
+    for key in keys:
+        if key in metadata and (value := parse(metadata[key])) is not None:
+            return value
+    return None
+
+
+def probe(path: Path) -> Probe:
+    """Read a clip's facts; raise MediaError with a reason if it is not a usable video."""
+    try:
+        container = av.open(str(path))
+    except (av.error.FFmpegError, UnicodeDecodeError) as exc:
+        raise MediaError(f"not a readable media file ({exc.__class__.__name__})") from exc
+    with container:
+        if not container.streams.video:
+            raise MediaError("the file has no video stream")
+        video = container.streams.video[0]
+        if video.codec_context.name not in ("h264", "hevc"):
+            raise MediaError(f"video codec {video.codec_context.name!r} is not supported (H.264 or HEVC)")
+        metadata = {**video.metadata, **container.metadata}
+        audio = container.streams.audio[0] if container.streams.audio else None
+        keyframes, last_end = _scan_packets(container, video)
+        if not keyframes or last_end <= 0:
+            raise MediaError("the video stream has no frames")
+        declared = (container.duration or 0) / 1_000_000
+        if declared > 0 and last_end < declared * 0.9 - 0.1:
+            raise MediaError(f"the file is truncated: {last_end:.2f}s of video of {declared:.2f}s declared")
+        signature = _signature(container, video)
+        fps = float(video.average_rate) if video.average_rate else 0.0
+        return Probe(
+            duration_s=round(last_end, 3),
+            width=video.codec_context.width,
+            height=video.codec_context.height,
+            fps=round(fps, 3),
+            video_codec=video.codec_context.name,
+            audio_codec=audio.codec_context.name if audio is not None else None,
+            keyframes=keyframes,
+            captured_at=_first(metadata, TIME_KEYS, parse_time),
+            location=_first(metadata, LOCATION_KEYS, parse_iso6709),
+            signature=signature,
+        )
+
+
+def _scan_packets(container: av.container.InputContainer, video: av.VideoStream) -> tuple[list[float], float]:
+    """Keyframe times and the video's end time from the packet index alone (no decoding)."""
+    keyframes: list[float] = []
+    end = 0.0
+    tb = float(video.time_base or 0)
+    try:
+        for packet in container.demux(video):
+            if packet.pts is None:
+                continue
+            start = packet.pts * tb
+            end = max(end, start + (packet.duration or 0) * tb)
+            if packet.is_keyframe:
+                keyframes.append(round(start, 6))
+    except av.error.FFmpegError as exc:
+        raise MediaError(f"the video stream is damaged ({exc.__class__.__name__})") from exc
+    return sorted(keyframes), end
+
+
+def _signature(container: av.container.InputContainer, video: av.VideoStream) -> list[float]:
+    """A 4×4×4 RGB colour histogram of the first decodable frame: cheap, and enough to tell scenes apart."""
+    container.seek(0)
+    try:
+        for frame in container.decode(video):
+            rgb = frame.to_ndarray(width=64, height=36, format="rgb24")
+            bins = (rgb // 64).reshape(-1, 3).astype(np.int64)
+            hist = np.bincount(bins[:, 0] * 16 + bins[:, 1] * 4 + bins[:, 2], minlength=SIGNATURE_SIZE)
+            vec = hist.astype(np.float64)
+            return [float(x) for x in vec / (np.linalg.norm(vec) or 1.0)]
+    except av.error.FFmpegError as exc:
+        raise MediaError(f"the video does not decode ({exc.__class__.__name__})") from exc
+    raise MediaError("no video frame decodes")

@@ -1,0 +1,43 @@
+"""The projector: events → ClickHouse rows and Qdrant points. Idempotent: replaying an event changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from streams.services import Services
+
+MEMORY_STAGES = {
+    "MemoryRequested": "requested",
+    "MemoryPlanned": "planned",
+    "MemoryRendered": "rendered",
+    "MemoryFailed": "failed",
+}
+
+
+def project(services: Services, event_name: str, event: dict[str, Any]) -> bool:
+    """Write one event into the read models; False if this projector has nothing to do with it."""
+    if event_name == "CaptureUploaded":
+        services.store.upsert_capture(event)
+    elif event_name == "MediaProbed":
+        services.store.upsert_clip(event)
+        services.vectors.upsert(
+            event["user_id"],
+            event["capture_id"],
+            list(event["signature"]),
+            {
+                "capture_id": event["capture_id"],
+                "captured_at": event["captured_at"].isoformat(),
+                "lat": event["lat"],
+                "lon": event["lon"],
+            },
+        )
+    elif event_name in MEMORY_STAGES:
+        services.store.upsert_memory_stage(MEMORY_STAGES[event_name], event)
+    else:
+        return False
+    return True
+
+
+async def on_event(services: Services, event_name: str, event: dict[str, Any]) -> None:
+    await asyncio.to_thread(project, services, event_name, event)

@@ -1,0 +1,76 @@
+"""What agents and the gateway share in one process: settings, stores, blobs, and a way to emit events."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from infra.settings import Settings
+from projections.clickhouse import MetadataStore
+from projections.vectors import VectorStore, open_vectors
+from schemas.codec import Registry, registry
+from streams.blobs import BlobStore
+from streams.events import new_event, stable_id
+from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
+
+log = logging.getLogger("reverie.events")
+
+# Which topic carries which event. Every topic is keyed by user id.
+EVENT_TOPICS = {
+    "CaptureUploaded": "captures",
+    "MediaProbed": "media",
+    "MemoryRequested": "memories",
+    "MemoryPlanned": "memories",
+    "MemoryRendered": "memories",
+    "MemoryFailed": "memories",
+    "DeadLettered": "dead-letter",
+}
+TOPICS = tuple(dict.fromkeys(EVENT_TOPICS.values()))
+
+# (topic name without prefix, key, value) → acknowledged by the broker
+Send = Callable[[str, bytes | None, bytes], Awaitable[None]]
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: MetadataStore
+    vectors: VectorStore
+    blobs: BlobStore
+    registry: Registry
+    send: Send
+
+    @classmethod
+    def open(cls, settings: Settings, send: Send) -> Services:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        blobs = BlobStore(settings)
+        blobs.ensure_bucket()
+        return cls(
+            settings=settings,
+            store=MetadataStore(settings.clickhouse),
+            vectors=open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE),
+            blobs=blobs,
+            registry=registry(),
+            send=send,
+        )
+
+    def close(self) -> None:
+        self.vectors.close()
+        self.store.close()
+
+    async def emit(self, event_name: str, event: dict[str, Any]) -> dict[str, Any]:
+        value = self.registry.encode(event_name, event)
+        await self.send(EVENT_TOPICS[event_name], event["user_id"].encode(), value)
+        log.info("%s %s user=%s", event_name, event["event_id"], event["user_id"])
+        return event
+
+    async def emit_new(self, event_name: str, user_id: str, **fields: Any) -> dict[str, Any]:
+        return await self.emit(event_name, new_event(user_id, **fields))
+
+    async def emit_derived(self, event_name: str, cause: dict[str, Any], **fields: Any) -> dict[str, Any]:
+        """An event caused by another: its id derives from the cause, so reprocessing after a crash repeats it."""
+        event = new_event(cause["user_id"], causation_id=cause["event_id"], **fields)
+        event["event_id"] = stable_id(event_name, cause["event_id"])
+        return await self.emit(event_name, event)

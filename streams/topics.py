@@ -1,0 +1,55 @@
+"""Creating the event topics with their intended partitions and retention before any agent starts.
+
+The broker runs with ``auto.create.topics.enable=false``: a topic exists because this module made it, with the
+partition count the Faust tables and consumer groups expect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from infra.settings import Settings
+from streams.services import TOPICS
+
+log = logging.getLogger("reverie.topics")
+
+# Replay rebuilds projections from the log, so events are kept forever; the dead-letter topic for 30 days.
+RETENTION = {"dead-letter": str(30 * 24 * 3600 * 1000)}
+
+
+def topic_configs(settings: Settings) -> list[NewTopic]:
+    return [
+        NewTopic(
+            settings.topic(name),
+            num_partitions=settings.kafka_partitions,
+            replication_factor=1,
+            topic_configs={"retention.ms": RETENTION.get(name, "-1")},
+        )
+        for name in TOPICS
+    ]
+
+
+async def ensure_topics(settings: Settings) -> list[str]:
+    """Create missing topics; returns the names created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, request_timeout_ms=15000)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t for t in topic_configs(settings) if t.name not in existing]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass  # another worker created them between our list and create
+            log.info("created topics %s", ", ".join(t.name for t in missing))
+        return [t.name for t in missing]
+    finally:
+        await admin.close()
+
+
+def ensure_topics_sync(settings: Settings) -> list[str]:
+    return asyncio.run(ensure_topics(settings))

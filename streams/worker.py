@@ -1,0 +1,68 @@
+"""`reverie serve`: the embedded topology in one process — every agent plus the gateway.
+
+chDB and qdrant-edge allow one process per data path, so in embedded mode this process owns the stores, and the
+gateway reads them here. Faust's worker owns the event loop and signals; uvicorn runs as one of its services.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import faust
+import uvicorn
+from mode import Service
+
+from gateway.app import create_app
+from infra.settings import Settings
+from streams.app import StreamApp
+from streams.services import Services
+from streams.topics import ensure_topics_sync
+
+log = logging.getLogger("reverie.worker")
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        # Faust's worker handles SIGINT/SIGTERM for the whole process and stops this service in turn.
+        yield
+
+
+class Gateway(Service):
+    """The Starlette gateway served by uvicorn inside the Faust worker's event loop."""
+
+    def __init__(self, services: Services, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        settings = services.settings
+        config = uvicorn.Config(
+            create_app(services),
+            host=settings.http_host,
+            port=settings.http_port,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+        )
+        self.server = _Server(config)
+
+    async def on_start(self) -> None:
+        self.add_future(self.server.serve())
+        log.info("gateway on http://%s:%d", self.server.config.host, self.server.config.port)
+
+    async def on_stop(self) -> None:
+        self.server.should_exit = True
+
+
+def serve(settings: Settings, gateway: bool = True, loglevel: str = "info") -> None:
+    ensure_topics_sync(settings)
+    streams = StreamApp(settings)
+    services = Services.open(settings, streams.send)
+    streams.attach(services)
+    extra: list[Service] = [Gateway(services)] if gateway else []
+    worker = faust.Worker(streams.app, *extra, loglevel=loglevel, quiet=True, redirect_stdouts=False)
+    try:
+        worker.execute_from_commandline()
+    finally:
+        # After the worker stopped every agent: nothing writes to the stores any more.
+        services.close()
