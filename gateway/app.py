@@ -76,7 +76,7 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def openapi(request: Request) -> Response:
-    return schemas.OpenAPIResponse(request=request)
+    return JSONResponse(schemas.get_schema(routes=request.app.routes))
 
 
 def create_app(services: Services) -> Starlette:

@@ -54,7 +54,7 @@ ALBUM: tuple[SampleClip, ...] = (
 )
 
 
-def _photo(name: str) -> np.ndarray:
+def photo(name: str) -> np.ndarray:
     """A photo file from scikit-image's data folder (shipped in its wheel, not downloaded)."""
     import skimage.data  # noqa: PLC0415
 
@@ -71,38 +71,68 @@ def _cover(image: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.BICUBIC))
 
 
-def writeSampleClip(clip: SampleClip, path: Path, index: int) -> None:
-    canvas = _cover(_photo(clip.photo), int(WIDTH * 1.15), int(HEIGHT * 1.15))
-    travel_y, travel_x = canvas.shape[0] - HEIGHT, canvas.shape[1] - WIDTH
-    frames = FPS * SECONDS
+def write_clip(
+    clip: SampleClip, path: Path, index: int, width: int = WIDTH, height: int = HEIGHT, seconds: int = SECONDS
+) -> None:
+    metadata = {}
+    if clip.embedded:
+        metadata = {
+            "creation_time": clip.captured_at.replace("Z", ".000000Z"),
+            "location": format_iso6709(clip.lat, clip.lon),
+        }
+    encode_clip(
+        path,
+        photo(clip.photo),
+        metadata,
+        width,
+        height,
+        seconds,
+        pan=1 if index % 2 == 0 else -1,
+        tone_hz=220.0 * (1 + index % 7 / 4),
+    )
+
+
+def encode_clip(
+    path: Path,
+    image: np.ndarray,
+    metadata: dict[str, str],
+    width: int,
+    height: int,
+    seconds: int,
+    pan: int = 1,
+    tone_hz: float = 220.0,
+    fps: int = FPS,
+    gop: int = GOP,
+) -> None:
+    """An H.264 + AAC MP4 panning across ``image``, written atomically."""
+    canvas = _cover(image, int(width * 1.15), int(height * 1.15))
+    travel_y, travel_x = canvas.shape[0] - height, canvas.shape[1] - width
+    frames = fps * seconds
     tmp = path.with_suffix(".part")
     with av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as out:
-        if clip.embedded:
-            out.metadata["creation_time"] = clip.captured_at.replace("Z", ".000000Z")
-            out.metadata["location"] = format_iso6709(clip.lat, clip.lon)
+        out.metadata.update(metadata)
         video = out.add_stream(
             "libx264",
-            rate=FPS,
+            rate=fps,
             options={
                 "preset": "ultrafast",
                 "crf": "26",
-                "g": str(GOP),
-                "keyint_min": str(GOP),
+                "g": str(gop),
+                "keyint_min": str(gop),
                 "bframes": "0",
                 "sc_threshold": "0",
             },
         )
-        video.width, video.height, video.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
         audio = out.add_stream("aac", rate=SAMPLE_RATE, layout="stereo")
-        direction = 1 if index % 2 == 0 else -1
         for i in range(frames):
-            p = i / (frames - 1)
-            x = round(travel_x * (p if direction > 0 else 1 - p))
-            y = round(travel_y * 0.5 * (1 + np.sin(np.pi * p * direction)) / 2)
-            window = np.ascontiguousarray(canvas[y : y + HEIGHT, x : x + WIDTH])
+            p = i / max(1, frames - 1)
+            x = round(travel_x * (p if pan > 0 else 1 - p))
+            y = round(travel_y * 0.5 * (1 + np.sin(np.pi * p * pan)) / 2)
+            window = np.ascontiguousarray(canvas[y : y + height, x : x + width])
             for packet in video.encode(av.VideoFrame.from_ndarray(window, format="rgb24")):
                 out.mux(packet)
-        _write_tone(out, audio, 220.0 * (1 + index % 7 / 4), SECONDS)
+        _write_tone(out, audio, tone_hz, seconds)
         for stream in (video, audio):
             for packet in stream.encode(None):
                 out.mux(packet)
@@ -129,7 +159,7 @@ def build(folder: Path, progress: bool = True) -> list[tuple[SampleClip, Path]]:
         from tqdm import tqdm  # noqa: PLC0415
 
         for clip in tqdm(missing, desc="sample album", unit="clip", disable=not progress):
-            writeSampleClip(clip, folder / clip.filename, ALBUM.index(clip))
+            write_clip(clip, folder / clip.filename, ALBUM.index(clip))
     manifest.write_text(json.dumps([asdict(c) for c in ALBUM], indent=2))
     return [(c, folder / c.filename) for c in ALBUM]
 

@@ -6,6 +6,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import av
 import httpx
@@ -25,7 +26,7 @@ DEMO_USER = "demo"
 @dataclass
 class DemoResult:
     path: Path
-    memory: dict[str, object]
+    memory: dict[str, Any]
     latency_s: float
     frames: int
 
@@ -86,14 +87,11 @@ def run(settings: Settings, text: str = REQUEST) -> DemoResult:
 
 def report(result: DemoResult) -> str:
     m = result.memory
+    cuts = ", ".join(f"{s['capture_id'][:8]} {s['start_s']:.0f}-{s['end_s']:.0f}s" for s in m["segments"])
     lines = [
         f"request:   {m['text']!r}",
         f"place:     {m['place']}   target {m['target_seconds']:.0f} s   planned {m['planned_seconds']:.1f} s",
-        f"segments:  {len(m['segments'])} ("
-        + ", ".join(  # type: ignore[arg-type]
-            f"{s['capture_id'][:8]} {s['start_s']:.0f}-{s['end_s']:.0f}s" for s in m["segments"]
-        )
-        + ")",  # type: ignore[attr-defined]
+        f"segments:  {len(m['segments'])} ({cuts})",
         f"latency:   {result.latency_s:.2f} s from POST /v1/memories to a rendered MP4 "
         f"(render {m['render_seconds']:.2f} s)",
         f"checked:   {result.frames} frames decode, timestamps rise, {m['duration_s']:.2f} s",

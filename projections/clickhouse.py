@@ -37,6 +37,12 @@ DDL = (
 )
 
 TABLES = ("captures", "clips", "memories")
+# Columns that say when or by which delivery a row was written, not what it says: left out of comparisons.
+VOLATILE = {
+    "captures": ("event_id", "version"),
+    "clips": ("event_id", "version", "probed_at"),
+    "memories": ("event_id", "version", "occurred_at", "render_seconds"),
+}
 
 
 def _version(at: datetime) -> int:
@@ -198,5 +204,7 @@ class MetadataStore:
         if table not in TABLES:
             raise ValueError(f"unknown table {table!r}")
         with self._lock:
-            result = self.client.query(f"SELECT * EXCEPT (event_id, version) FROM {table} FINAL ORDER BY ALL")
+            result = self.client.query(
+                f"SELECT * EXCEPT ({', '.join(VOLATILE[table])}) FROM {table} FINAL ORDER BY ALL"
+            )
         return [tuple(row) for row in result.result_rows]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import av
 
@@ -101,7 +101,9 @@ def join(cuts: list[Cut], out_path: Path) -> float:
 def _copy_segment(clip: av.container.InputContainer, cut: Cut, out: _Output) -> None:
     video = clip.streams.video[0]
     audio = clip.streams.audio[0] if (out.audio is not None and clip.streams.audio) else None
-    clip.seek(round(cut.start_s / Fraction(video.time_base)), stream=video, backward=True, any_frame=False)
+    clip.seek(
+        round(cut.start_s / (video.time_base or Fraction(1, 90000))), stream=video, backward=True, any_frame=False
+    )
     video_done, audio_done = False, audio is None
     streams = [video] + ([audio] if audio is not None else [])
     for packet in clip.demux(*streams):

@@ -1,0 +1,184 @@
+"""Fixtures that start the real parts: an Apache Kafka broker, SeaweedFS, and `reverie serve` processes.
+
+The broker and SeaweedFS are the local stack of `just up` (started here if they do not run, stopped at the end
+only if this session started them). Each test gets its own topic prefix, consumer group, bucket, data folder
+(chDB, qdrant-edge) and HTTP port, so tests never see each other's events or rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from gateway import auth
+from gateway.client import Client
+from infra import album, kafka, seaweed, server, stack
+from infra.settings import Settings, load_settings
+from projections.clickhouse import MetadataStore
+from projections.vectors import open_vectors
+from schemas.codec import registry
+from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def stack_settings() -> Iterator[Settings]:
+    settings = load_settings()
+    started = stack.up(settings)
+    stack.wait_ready(settings)
+    yield settings
+    if started["seaweedfs"]:
+        seaweed.stop(settings)
+    if started["kafka"]:
+        kafka.stop(settings)
+
+
+@pytest.fixture(scope="session")
+def sample_album(stack_settings: Settings) -> list[tuple[album.SampleClip, Path]]:
+    return album.build(stack_settings.data_dir / "album", progress=False)
+
+
+def isolated(base: Settings, data_dir: Path, name: str | None = None) -> Settings:
+    name = name or uuid.uuid4().hex[:10]
+    return base.with_(
+        data_dir=data_dir,
+        topic_prefix=f"t-{name}",
+        app_id=f"t-{name}",
+        s3_bucket=f"t-{name}",
+        http_port=free_port(),
+        kafka_partitions=2,
+    )
+
+
+@pytest.fixture
+def settings(stack_settings: Settings, tmp_path: Path) -> Settings:
+    return isolated(stack_settings, tmp_path / "data")
+
+
+class Served:
+    """A running `reverie serve` for one test, with a client per user."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clients: dict[str, Client] = {}
+
+    def start(self) -> None:
+        server.start(self.settings)
+
+    def stop(self) -> None:
+        server.stop(self.settings)
+
+    def client(self, user: str) -> Client:
+        if user not in self.clients:
+            self.clients[user] = Client(server.base_url(self.settings), auth.issue(self.settings.token_secret, user))
+        return self.clients[user]
+
+    def close(self) -> None:
+        for c in self.clients.values():
+            c.close()
+        self.stop()
+
+    def log(self) -> str:
+        return server.logfile(self.settings).read_text(errors="replace")
+
+
+@pytest.fixture
+def served(settings: Settings) -> Iterator[Served]:
+    s = Served(settings)
+    s.start()
+    yield s
+    s.close()
+
+
+def upload_album(client: Client, clips: list[tuple[album.SampleClip, Path]]) -> dict[str, album.SampleClip]:
+    ids = {}
+    for clip, path in clips:
+        fields = {} if clip.embedded else {"captured_at": clip.captured_at, "lat": clip.lat, "lon": clip.lon}
+        ids[client.upload(path, **fields)["capture_id"]] = clip
+    for capture_id in ids:
+        client.wait_probed(capture_id)
+    return ids
+
+
+# Kafka helpers: the tests read and write the real topics.
+
+
+def produce(settings: Settings, topic: str, items: list[tuple[bytes | None, bytes]]) -> None:
+    async def go() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
+        await producer.start()
+        try:
+            for key, value in items:
+                await producer.send_and_wait(settings.topic(topic), value, key=key)
+        finally:
+            await producer.stop()
+
+    asyncio.run(go())
+
+
+def read_topic(settings: Settings, topic: str, expect: int = 0, timeout: float = 30.0) -> list[tuple[bytes, bytes]]:
+    """Every message in a topic from the start; waits until at least ``expect`` are there."""
+
+    async def go() -> list[tuple[bytes, bytes]]:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=settings.kafka_bootstrap,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            group_id=None,
+        )
+        await consumer.start()
+        try:
+            name = settings.topic(topic)
+            parts = [
+                TopicPartition(name, p)
+                for p in (consumer.partitions_for_topic(name) or await _partitions(consumer, name))
+            ]
+            consumer.assign(parts)
+            await consumer.seek_to_beginning(*parts)
+            found: list[tuple[bytes, bytes]] = []
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + timeout
+            while loop.time() < deadline:
+                batch = await consumer.getmany(timeout_ms=500)
+                found.extend((m.key, m.value) for msgs in batch.values() for m in msgs)
+                ends = await consumer.end_offsets(parts)
+                positions = [await consumer.position(p) for p in parts]
+                caught_up = all(pos >= ends[p] for pos, p in zip(positions, parts, strict=True))
+                if caught_up and len(found) >= expect:
+                    break
+            return found
+        finally:
+            await consumer.stop()
+
+    return asyncio.run(go())
+
+
+async def _partitions(consumer: AIOKafkaConsumer, name: str) -> set[int]:
+    await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public call for this
+    return consumer.partitions_for_topic(name) or set()
+
+
+def decode_all(messages: list[tuple[bytes, bytes]]) -> list[tuple[str, dict]]:
+    return [registry().decode(value) for _, value in messages]
+
+
+def snapshot(settings: Settings) -> dict[str, object]:
+    """The projections of a stopped server: ClickHouse rows and Qdrant points, without processing times."""
+    store = MetadataStore(settings.clickhouse)
+    vectors = open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE)
+    try:
+        return {**{t: store.snapshot(t) for t in ("captures", "clips", "memories")}, "points": vectors.points()}
+    finally:
+        vectors.close()
+        store.close()

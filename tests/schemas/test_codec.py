@@ -1,0 +1,105 @@
+import json
+import shutil
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from schemas.codec import HEADER_LEN, MARKER, SCHEMA_DIR, DecodeError, Registry, registry
+
+NOW = datetime(2025, 6, 12, 9, 15, tzinfo=UTC)
+
+
+def envelope(**fields):
+    return {"event_id": str(uuid.uuid4()), "user_id": "alice", "occurred_at": NOW, "causation_id": None, **fields}
+
+
+def test_every_schema_file_is_loaded_with_its_version():
+    reg = registry()
+    assert set(reg.latest) >= {
+        "CaptureUploaded",
+        "MediaProbed",
+        "MemoryRequested",
+        "MemoryPlanned",
+        "MemoryRendered",
+        "MemoryFailed",
+        "DeadLettered",
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["CaptureUploaded", "MediaProbed", "MemoryRequested", "MemoryPlanned", "MemoryRendered", "MemoryFailed"]
+)
+def test_path_events_carry_event_id_user_and_time(name):
+    fields = {f["name"] for f in registry().latest[name].parsed["fields"]}
+    assert {"event_id", "user_id", "occurred_at", "causation_id"} <= fields
+
+
+def test_round_trip_and_single_object_header():
+    reg = registry()
+    event = envelope(memory_id="m1", text="Paris", target_seconds=30.0)
+    data = reg.encode("MemoryRequested", event)
+    assert data[:2] == MARKER
+    assert data[2:HEADER_LEN] == reg.latest["MemoryRequested"].fingerprint
+    assert reg.decode(data) == ("MemoryRequested", event)
+
+
+def test_nested_records_round_trip():
+    reg = registry()
+    segment = {"capture_id": "c", "object_key": "raw/a/c.mp4", "start_s": 1.0, "end_s": 7.0, "captured_at": NOW}
+    event = envelope(
+        memory_id="m", text="t", target_seconds=30.0, planned_seconds=6.0, place="Paris, FR", segments=[segment]
+    )
+    assert reg.decode(reg.encode("MemoryPlanned", event))[1]["segments"] == [segment]
+
+
+def test_unknown_fingerprint_is_a_decode_error():
+    data = bytearray(registry().encode("MemoryFailed", envelope(memory_id="m", stage="plan", reason="r")))
+    data[3] ^= 0xFF
+    with pytest.raises(DecodeError, match="unknown schema fingerprint"):
+        registry().decode(bytes(data))
+
+
+def test_truncated_body_is_a_decode_error():
+    data = registry().encode("MemoryRequested", envelope(memory_id="m1", text="Paris", target_seconds=None))
+    with pytest.raises(DecodeError):
+        registry().decode(data[:-3])
+
+
+@given(st.binary(max_size=200))
+def test_arbitrary_bytes_only_ever_raise_decode_error(data):
+    try:
+        registry().decode(data)
+    except DecodeError:
+        pass
+
+
+def test_reader_on_newer_schema_reads_messages_written_with_older(tmp_path: Path):
+    """The evolution rule: v2 adds an optional field with a default; v1 messages still decode, with the default."""
+    old = tmp_path / "old"
+    new = tmp_path / "new"
+    shutil.copytree(SCHEMA_DIR, old)
+    shutil.copytree(SCHEMA_DIR, new)
+    v1 = json.loads((SCHEMA_DIR / "memory_requested.v1.avsc").read_text())
+    v2 = {**v1, "fields": [*v1["fields"], {"name": "language", "type": ["null", "string"], "default": None}]}
+    (new / "memory_requested.v2.avsc").write_text(json.dumps(v2))
+    writer, reader = Registry(old), Registry(new)
+    event = envelope(memory_id="m1", text="Paris", target_seconds=30.0)
+    data = writer.encode("MemoryRequested", event)
+    name, record = reader.decode(data)
+    assert name == "MemoryRequested"
+    assert record == {**event, "language": None}
+    # and the new writer's messages name the v2 schema, which the old registry does not know
+    newer = reader.encode("MemoryRequested", {**event, "language": "en"})
+    assert reader.writer_of(newer).version == 2
+    with pytest.raises(DecodeError, match="unknown schema fingerprint"):
+        writer.decode(newer)
+
+
+def test_schema_files_must_follow_the_naming_rule(tmp_path: Path):
+    (tmp_path / "Bad Name.avsc").write_text('"int"')
+    with pytest.raises(ValueError, match="named"):
+        Registry(tmp_path)
