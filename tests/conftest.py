@@ -24,6 +24,7 @@ from projections.clickhouse import MetadataStore
 from projections.vectors import open_vectors
 from schemas.codec import registry
 from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
+from streams.topics import ensure_topics
 
 
 def free_port() -> int:
@@ -116,6 +117,7 @@ def upload_album(client: Client, clips: list[tuple[album.SampleClip, Path]]) -> 
 
 def produce(settings: Settings, topic: str, items: list[tuple[bytes | None, bytes]]) -> None:
     async def go() -> None:
+        await ensure_topics(settings)
         producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
         await producer.start()
         try:

@@ -62,8 +62,9 @@ def test_tokens_are_required_and_checked(served: Served):
 
 def test_users_only_ever_see_their_own_captures_and_memories(served: Served, tmp_path: Path):
     alice, bob = served.client("alice"), served.client("bob")
-    capture = alice.upload(small_clip(tmp_path / "c.mp4", seconds=2, lat=48.8584, lon=2.2945,
-                                      when="2025-06-12T09:15:00Z"))
+    capture = alice.upload(
+        small_clip(tmp_path / "c.mp4", seconds=2, lat=48.8584, lon=2.2945, when="2025-06-12T09:15:00Z")
+    )
     alice.wait_probed(capture["capture_id"])
     with pytest.raises(GatewayError) as err:
         bob.capture(capture["capture_id"])
@@ -92,5 +93,6 @@ def test_openapi_describes_the_api(served: Served):
     doc = served.client("alice").http.get("/openapi.json").json()
     assert doc["openapi"].startswith("3.")
     assert {"/v1/captures", "/v1/captures/{capture_id}", "/v1/memories", "/v1/memories/{memory_id}"} <= set(
-        doc["paths"])
+        doc["paths"]
+    )
     assert "multipart/form-data" in doc["paths"]["/v1/captures"]["post"]["requestBody"]["content"]

@@ -1,0 +1,96 @@
+"""A worker killed with SIGKILL mid-stream and restarted ends with the same projections as an uninterrupted run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from gateway.client import GatewayError
+from infra import server
+from infra.album import captured_at
+from infra.process import running_pid
+from infra.settings import Settings
+from schemas.codec import registry
+from streams.blobs import BlobStore
+from streams.events import new_event
+from tests.conftest import Served, decode_all, isolated, produce, read_topic, snapshot
+
+pytestmark = pytest.mark.integration
+COPIES = 3  # each album clip uploaded under three ids: enough events that the kill lands mid-stream
+
+
+def album_events(settings: Settings, sample_album) -> list[dict]:
+    blobs = BlobStore(settings)
+    blobs.ensure_bucket()
+    events = []
+    for copy in range(COPIES):
+        for clip, path in sample_album:
+            capture_id = f"{clip.name}-{copy}"
+            key = f"raw/wearer/2026/01/01/{capture_id}.mp4"
+            blobs.put_file(key, path, "video/mp4")
+            event = new_event(
+                "wearer",
+                capture_id=capture_id,
+                object_key=key,
+                content_type="video/mp4",
+                size_bytes=path.stat().st_size,
+                sha256=f"{copy:064d}",
+                filename=path.name,
+                device_id="glasses-1",
+                client_captured_at=captured_at(clip),
+                client_lat=clip.lat,
+                client_lon=clip.lon,
+            )
+            event["occurred_at"] = datetime(2026, 1, 1, tzinfo=UTC)
+            events.append(event)
+    return events
+
+
+def probed(served: Served, ids: list[str]) -> int:
+    client = served.client("wearer")
+    count = 0
+    for capture_id in ids:
+        try:
+            count += client.capture(capture_id)["status"] == "probed"
+        except GatewayError:  # 404: not projected yet
+            pass
+    return count
+
+
+def run(settings: Settings, events: list[dict], kill: bool) -> tuple[dict, int]:
+    """Feed the events to a running worker; optionally SIGKILL it after the first clip is projected."""
+    ids = [e["capture_id"] for e in events]
+    served = Served(settings)
+    served.start()
+    probed_before_kill = 0
+    try:
+        produce(settings, "captures", [(b"wearer", registry().encode("CaptureUploaded", e)) for e in events])
+        if kill:
+            served.client("wearer").wait_probed(ids[0])
+            os.kill(int(server.pidfile(settings).read_text()), signal.SIGKILL)
+            while running_pid(server.pidfile(settings)) is not None:
+                time.sleep(0.05)
+            probed_before_kill = len({e["capture_id"] for _, e in decode_all(read_topic(settings, "media"))})
+            served.start()
+        deadline = time.monotonic() + 180
+        while probed(served, ids) < len(ids):
+            assert time.monotonic() < deadline, "the restarted worker did not finish the stream"
+            time.sleep(0.2)
+    finally:
+        served.close()
+    return snapshot(settings), probed_before_kill
+
+
+def test_sigkill_mid_stream_then_restart_gives_the_same_projections(stack_settings, sample_album, tmp_path_factory):
+    calm = isolated(stack_settings, tmp_path_factory.mktemp("calm") / "data")
+    killed = isolated(stack_settings, tmp_path_factory.mktemp("killed") / "data").with_(s3_bucket=calm.s3_bucket)
+    events = album_events(calm, sample_album)
+    expected, _ = run(calm, events, kill=False)
+    after_kill, probed_before_kill = run(killed, events, kill=True)
+    assert 0 < probed_before_kill < len(events), "the kill did not land mid-stream"
+    assert len(expected["clips"]) == len(events)
+    assert after_kill == expected

@@ -1,0 +1,96 @@
+"""End to end on the real stack: the sample album in, a Paris memory out, through every agent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from infra.album import SampleClip
+from infra.demo import verify_mp4
+from infra.settings import Settings
+from streams.places import haversine_km
+from tests.conftest import Served, decode_all, isolated, read_topic, snapshot, upload_album
+
+pytestmark = pytest.mark.integration
+PARIS = (48.8566, 2.3522)
+
+
+@pytest.fixture(scope="module")
+def album_server(stack_settings: Settings, sample_album, tmp_path_factory) -> Iterator[tuple[Served, dict]]:
+    served = Served(isolated(stack_settings, tmp_path_factory.mktemp("e2e") / "data"))
+    served.start()
+    try:
+        ids = upload_album(served.client("wearer"), sample_album)
+        yield served, ids
+    finally:
+        served.close()
+
+
+def test_paris_memory_is_playable_near_its_target_and_only_from_paris(album_server, tmp_path: Path):
+    served, ids = album_server
+    client = served.client("wearer")
+    memory = client.wait_memory(
+        client.request_memory("a memory video of our days in Paris", target_seconds=30)["memory_id"]
+    )
+    assert memory["status"] == "rendered", memory
+    assert memory["place"] == "Paris, FR"
+    segments = memory["segments"]
+    sources: list[SampleClip] = [ids[s["capture_id"]] for s in segments]
+    assert {c.city for c in sources} == {"Paris"}
+    assert len(sources) == 5  # every Paris clip, including the one whose place came with the upload
+    assert all(haversine_km(c.lat, c.lon, *PARIS) < 30 for c in sources)
+    assert [s["captured_at"] for s in segments] == sorted(s["captured_at"] for s in segments)
+    out = tmp_path / "memory.mp4"
+    out.write_bytes(httpx.get(memory["video_url"], timeout=30).content)
+    frames = verify_mp4(out)
+    assert frames == pytest.approx(30 * 30, abs=30)
+    assert memory["duration_s"] == pytest.approx(30.0, rel=0.05)
+
+
+def test_time_and_place_filters_and_clear_failures(album_server):
+    served, ids = album_server
+    client = served.client("wearer")
+    tokyo = client.wait_memory(client.request_memory("Tokyo in September 2025", target_seconds=12)["memory_id"])
+    assert tokyo["status"] == "rendered"
+    assert {ids[s["capture_id"]].city for s in tokyo["segments"]} == {"Tokyo"}
+    nothing = client.wait_memory(client.request_memory("Tokyo in 2019")["memory_id"])
+    assert nothing["status"] == "failed"
+    assert "no clips found in Tokyo between 2019-01-01 and 2020-01-01" in nothing["reason"]
+
+
+def test_events_flow_through_every_topic_with_causation(album_server):
+    served, ids = album_server
+    settings = served.settings
+    captures = decode_all(read_topic(settings, "captures", expect=len(ids)))
+    media = decode_all(read_topic(settings, "media", expect=len(ids)))
+    assert sorted(e["capture_id"] for _, e in captures) == sorted(ids)
+    assert {n for n, _ in media} == {"MediaProbed"}
+    uploads = {e["event_id"]: e for _, e in captures}
+    for _, probed in media:
+        assert uploads[probed["causation_id"]]["capture_id"] == probed["capture_id"]
+    by_capture = {e["capture_id"]: e for _, e in media}
+    fallback = next(cid for cid, clip in ids.items() if not clip.embedded)
+    assert (by_capture[fallback]["time_source"], by_capture[fallback]["location_source"]) == ("upload", "upload")
+    embedded = next(cid for cid, clip in ids.items() if clip.embedded)
+    assert by_capture[embedded]["location_source"] == "container"
+    memories = decode_all(read_topic(settings, "memories", expect=3))
+    names = [n for n, _ in memories]
+    assert {"MemoryRequested", "MemoryPlanned", "MemoryRendered"} <= set(names)
+
+
+def test_projections_hold_every_clip_once(album_server):
+    served, ids = album_server
+    served.stop()  # chDB and qdrant-edge allow one process per data path: read them after the server stopped
+    try:
+        snap = snapshot(served.settings)
+    finally:
+        served.start()
+    assert len(snap["captures"]) == len(ids)
+    assert len(snap["clips"]) == len(ids)
+    points = snap["points"]
+    assert len(points) == len(ids)
+    assert {p["capture_id"] for _, p in points} == set(ids)
+    assert {p["user_id"] for _, p in points} == {"wearer"}
