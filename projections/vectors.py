@@ -36,38 +36,67 @@ def open_vectors(dsn: str, model: str, size: int) -> VectorStore:
     raise ValueError(f"unsupported Qdrant DSN {dsn!r}: use edge:///path or http(s)://host:port")
 
 
-class EdgeVectors:
+Page = tuple[list[tuple[str, dict[str, Any]]], Any]
+
+
+class _Vectors:
+    """What both backends share: naming, point ids and payloads, and paging through points."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+        self.name = collection_name(model)  # also the vector's name: Qdrant allows no '/' there
+
+    def point_id(self, user_id: str, key: str) -> str:
+        return stable_id(user_id, key, self.model)
+
+    def payload(self, user_id: str, key: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return {**payload, "user_id": user_id, "key": key, "model": self.model}
+
+    def _page(self, offset: Any, user_id: str | None) -> Page:
+        raise NotImplementedError
+
+    def points(self, user_id: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+        """Every point (of one user, or of all for operators), sorted by id."""
+        found: list[tuple[str, dict[str, Any]]] = []
+        offset = None
+        while True:
+            page, offset = self._page(offset, user_id)
+            found.extend(page)
+            if offset is None:
+                return sorted(found, key=lambda p: p[0])
+
+
+class EdgeVectors(_Vectors):
     """One qdrant-edge shard per collection, owned by this process."""
 
     def __init__(self, path: Path, model: str, size: int) -> None:
         import qdrant_edge as q  # noqa: PLC0415
 
+        super().__init__(model)
         self.q = q
-        self.model = model
         self._lock = threading.Lock()
         if path.exists() and any(path.iterdir()):
             self.shard = q.EdgeShard.load(str(path))
         else:
             path.mkdir(parents=True, exist_ok=True)
-            config = q.EdgeConfig(vectors={model: q.EdgeVectorParams(size=size, distance=q.Distance.Cosine)})
-            self.shard = q.EdgeShard.create(str(path), config)
+            params = q.EdgeVectorParams(size=size, distance=q.Distance.Cosine)
+            self.shard = q.EdgeShard.create(str(path), q.EdgeConfig(vectors={self.name: params}))
             self.shard.update(q.UpdateOperation.create_field_index("user_id", q.PayloadSchemaType.Keyword))
 
-    def _user_filter(self, user_id: str) -> Any:
-        q = self.q
-        return q.Filter(must=[q.FieldCondition("user_id", match=q.MatchValue(user_id))])
+    def _user_filter(self, user_id: str | None) -> Any:
+        if user_id is None:
+            return None
+        return self.q.Filter(must=[self.q.FieldCondition("user_id", match=self.q.MatchValue(user_id))])
 
     def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None:
-        point = self.q.Point(
-            stable_id(user_id, key, self.model), {self.model: vector}, {**payload, "user_id": user_id, "key": key}
-        )
+        point = self.q.Point(self.point_id(user_id, key), {self.name: vector}, self.payload(user_id, key, payload))
         with self._lock:
             self.shard.update(self.q.UpdateOperation.upsert_points([point]))
 
     def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]:
         request = self.q.QueryRequest(
             limit=limit,
-            query=self.q.Query.Nearest(vector, using=self.model),
+            query=self.q.Query.Nearest(vector, using=self.name),
             filter=self._user_filter(user_id),
             with_payload=True,
         )
@@ -75,19 +104,13 @@ class EdgeVectors:
             hits = self.shard.query(request)
         return [(str(h.id), float(h.score), dict(h.payload or {})) for h in hits]
 
-    def points(self, user_id: str | None = None) -> list[tuple[str, dict[str, Any]]]:
-        found: list[tuple[str, dict[str, Any]]] = []
-        offset = None
-        flt = self._user_filter(user_id) if user_id is not None else None
+    def _page(self, offset: Any, user_id: str | None) -> Page:
+        request = self.q.ScrollRequest(
+            offset=offset, limit=256, filter=self._user_filter(user_id), with_payload=True, with_vector=False
+        )
         with self._lock:
-            while True:
-                records, offset = self.shard.scroll(
-                    self.q.ScrollRequest(offset=offset, limit=256, filter=flt, with_payload=True, with_vector=False)
-                )
-                found.extend((str(r.id), dict(r.payload or {})) for r in records)
-                if offset is None:
-                    break
-        return sorted(found, key=lambda p: p[0])
+            records, offset = self.shard.scroll(request)
+        return [(str(r.id), dict(r.payload or {})) for r in records], offset
 
     def close(self) -> None:
         with self._lock:
@@ -95,57 +118,52 @@ class EdgeVectors:
             self.shard.close()
 
 
-class ServerVectors:
+class ServerVectors(_Vectors):
     """The same collection on a Qdrant server through qdrant-client (the distributed topology)."""
 
     def __init__(self, client: Any, model: str, size: int) -> None:
         from qdrant_client import models  # noqa: PLC0415
 
+        super().__init__(model)
         self.m = models
-        self.model = model
-        self.collection = collection_name(model)
         self.client = client
-        if not self.client.collection_exists(self.collection):
-            self.client.create_collection(
-                self.collection, vectors_config={model: models.VectorParams(size=size, distance=models.Distance.COSINE)}
-            )
-            self.client.create_payload_index(self.collection, "user_id", models.PayloadSchemaType.KEYWORD)
+        if not client.collection_exists(self.name):
+            params = models.VectorParams(size=size, distance=models.Distance.COSINE)
+            client.create_collection(self.name, vectors_config={self.name: params})
+            client.create_payload_index(self.name, "user_id", models.PayloadSchemaType.KEYWORD)
 
-    def _user_filter(self, user_id: str) -> Any:
-        m = self.m
-        return m.Filter(must=[m.FieldCondition(key="user_id", match=m.MatchValue(value=user_id))])
+    def _user_filter(self, user_id: str | None) -> Any:
+        if user_id is None:
+            return None
+        return self.m.Filter(must=[self.m.FieldCondition(key="user_id", match=self.m.MatchValue(value=user_id))])
 
     def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None:
         point = self.m.PointStruct(
-            id=stable_id(user_id, key, self.model),
-            vector={self.model: vector},
-            payload={**payload, "user_id": user_id, "key": key},
+            id=self.point_id(user_id, key), vector={self.name: vector}, payload=self.payload(user_id, key, payload)
         )
-        self.client.upsert(self.collection, [point])
+        self.client.upsert(self.name, [point])
 
     def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]:
         hits = self.client.query_points(
-            self.collection,
+            self.name,
             query=vector,
-            using=self.model,
+            using=self.name,
             limit=limit,
             query_filter=self._user_filter(user_id),
             with_payload=True,
         ).points
         return [(str(h.id), float(h.score), dict(h.payload or {})) for h in hits]
 
-    def points(self, user_id: str | None = None) -> list[tuple[str, dict[str, Any]]]:
-        found: list[tuple[str, dict[str, Any]]] = []
-        offset = None
-        flt = self._user_filter(user_id) if user_id is not None else None
-        while True:
-            records, offset = self.client.scroll(
-                self.collection, scroll_filter=flt, limit=256, offset=offset, with_payload=True, with_vectors=False
-            )
-            found.extend((str(r.id), dict(r.payload or {})) for r in records)
-            if offset is None:
-                break
-        return sorted(found, key=lambda p: p[0])
+    def _page(self, offset: Any, user_id: str | None) -> Page:
+        records, offset = self.client.scroll(
+            self.name,
+            scroll_filter=self._user_filter(user_id),
+            limit=256,
+            offset=offset,
+            with_payload=True,
+            with_vectors=False,
+        )
+        return [(str(r.id), dict(r.payload or {})) for r in records], offset
 
     def close(self) -> None:
         self.client.close()

@@ -1,0 +1,50 @@
+"""Vectors on real qdrant-edge, and the server adapter against qdrant-client's own local engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from qdrant_client import QdrantClient
+
+from projections.vectors import EdgeVectors, ServerVectors, collection_name, open_vectors
+
+
+def exercise(store) -> None:
+    store.upsert("alice", "c1", [1.0, 0.0, 0.0, 0.0], {"capture_id": "c1"})
+    store.upsert("alice", "c1", [1.0, 0.0, 0.0, 0.0], {"capture_id": "c1"})  # replayed: same point
+    store.upsert("alice", "c2", [0.0, 1.0, 0.0, 0.0], {"capture_id": "c2"})
+    store.upsert("bob", "c1", [1.0, 0.0, 0.0, 0.0], {"capture_id": "c1"})
+    assert len(store.points()) == 3
+    assert sorted(p["capture_id"] for _, p in store.points("alice")) == ["c1", "c2"]
+    assert {p["user_id"] for _, p in store.points("alice")} == {"alice"}
+    hits = store.search("alice", [0.9, 0.1, 0.0, 0.0], limit=5)
+    assert [h[2]["capture_id"] for h in hits] == ["c1", "c2"]
+    assert all(h[2]["user_id"] == "alice" for h in hits)
+    assert hits[0][1] > hits[1][1]
+
+
+def test_edge_store(tmp_path: Path):
+    store = open_vectors(f"edge://{tmp_path}", "toy-model/1", 4)
+    assert isinstance(store, EdgeVectors)
+    exercise(store)
+    store.close()
+    reopened = open_vectors(f"edge://{tmp_path}", "toy-model/1", 4)
+    try:
+        assert len(reopened.points()) == 3
+    finally:
+        reopened.close()
+
+
+def test_server_adapter_speaks_the_qdrant_client_api(tmp_path: Path):
+    store = ServerVectors(QdrantClient(path=str(tmp_path / "local")), "toy-model/1", 4)
+    try:
+        exercise(store)
+    finally:
+        store.close()
+
+
+def test_one_collection_per_model():
+    assert collection_name("rgb-histogram-4x4x4/1") == "rgb_histogram_4x4x4_1"
+    with pytest.raises(ValueError, match="DSN"):
+        open_vectors("redis://x", "m", 4)
