@@ -70,6 +70,16 @@ def _demo(args: argparse.Namespace) -> None:
     print(f"demo took {time.perf_counter() - started:.1f} s")
 
 
+def _bench(args: argparse.Namespace) -> None:
+    from pathlib import Path  # noqa: PLC0415
+
+    from infra import bench  # noqa: PLC0415
+
+    report = bench.run(load_settings(), Path(args.out), repeat=args.repeat, requests=args.requests)
+    print(json.dumps(report, indent=2))
+    print(f"written to {args.out}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="reverie", description="Memory videos from smart-glasses clips.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -88,6 +98,11 @@ def main(argv: list[str] | None = None) -> None:
     demo = sub.add_parser("demo", help="ingest the sample album and make a memory video of Paris")
     demo.add_argument("--text", default="a 30 second memory video of our days in Paris")
     demo.set_defaults(fn=_demo)
+    bench = sub.add_parser("bench", help="measure render, probe and memory latency; write JSON")
+    bench.add_argument("--out", default="bench/out/results.json")
+    bench.add_argument("--repeat", type=int, default=3)
+    bench.add_argument("--requests", type=int, default=20)
+    bench.set_defaults(fn=_bench)
     args = parser.parse_args(argv)
     if args.command != "serve":  # the Faust worker configures logging itself
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,164 @@
+"""`reverie bench`: measured figures as JSON, each against a baseline measured in the same run.
+
+- render: the stream-copy montage against a full decode + x264 re-encode of the same segments;
+- probe: seconds of PyAV probing per second of 1080p video;
+- memory: request → rendered MP4 through the real stack (Kafka, agents, chDB, SeaweedFS), p50 and p95.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from datetime import datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+
+from gateway import auth
+from gateway.client import Client
+from infra import album, demo, server, stack
+from infra.settings import Settings
+from streams import media, montage, planner
+
+
+def _timed(fn: Any, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def _summary(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    return {
+        "min_s": round(ordered[0], 4),
+        "median_s": round(statistics.median(ordered), 4),
+        "p95_s": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 4),
+        "runs": len(times),
+    }
+
+
+def reencode(cuts: list[montage.Cut], out_path: Path) -> None:
+    """The baseline: decode every frame of every segment and encode it again (x264 ultrafast, AAC)."""
+    with av.open(str(cuts[0].path)) as first:
+        v0 = first.streams.video[0].codec_context
+        width, height, rate = v0.width, v0.height, int(first.streams.video[0].average_rate or album.FPS)
+    with av.open(str(out_path), "w", format="mp4") as out:
+        video = out.add_stream("libx264", rate=rate, options={"preset": "ultrafast"})
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        audio = out.add_stream("aac", rate=album.SAMPLE_RATE, layout="stereo")
+        written = {"video": 0, "audio": 0}
+        for cut in cuts:
+            with av.open(str(cut.path)) as clip:
+                for kind, stream, step in (("video", video, None), ("audio", audio, "samples")):
+                    clip.seek(round(cut.start_s * 1_000_000))
+                    frame: Any
+                    for frame in clip.decode(**{kind: 0}):
+                        t = float(frame.time or 0.0)
+                        if t >= cut.end_s - 1e-3:
+                            break
+                        if t < cut.start_s - 1e-3:
+                            continue
+                        frame.pts = written[kind]
+                        frame.time_base = Fraction(1, rate) if step is None else Fraction(1, album.SAMPLE_RATE)
+                        written[kind] += 1 if step is None else frame.samples
+                        for packet in stream.encode(frame):
+                            out.mux(packet)
+        for stream in (video, audio):
+            for packet in stream.encode(None):
+                out.mux(packet)
+
+
+def _cuts(clips: list[tuple[album.SampleClip, Path]], target: float) -> list[montage.Cut]:
+    rows = []
+    for clip, path in clips:
+        facts = media.probe(path)
+        rows.append(
+            {
+                "capture_id": str(path),
+                "object_key": str(path),
+                "duration_s": facts.duration_s,
+                "keyframes": facts.keyframes,
+                "captured_at": album.captured_at(clip),
+            }
+        )
+    return [montage.Cut(Path(s.object_key), s.start_s, s.end_s) for s in planner.plan(rows, target)]
+
+
+def bench_render(clips: list[tuple[album.SampleClip, Path]], out_dir: Path, repeat: int) -> dict[str, Any]:
+    cuts = _cuts(clips, 120.0)
+    seconds = sum(c.end_s - c.start_s for c in cuts)
+    copy = _timed(lambda: montage.join(cuts, out_dir / "copy.mp4"), repeat)
+    full = _timed(lambda: reencode(cuts, out_dir / "reencode.mp4"), max(1, repeat // 3))
+    return {
+        "clips": len(clips),
+        "segments": len(cuts),
+        "output_seconds": round(seconds, 2),
+        "resolution": f"{album.WIDTH}x{album.HEIGHT}",
+        "stream_copy": _summary(copy),
+        "full_reencode_baseline": _summary(full),
+        "speedup_vs_reencode": round(min(full) / min(copy), 1),
+    }
+
+
+def bench_probe(clips: list[tuple[album.SampleClip, Path]], repeat: int) -> dict[str, Any]:
+    times = [t for _, path in clips for t in _timed(lambda p=path: media.probe(p), repeat)]
+    per_clip = statistics.median(times)
+    return {
+        "per_clip": _summary(times),
+        "clip_seconds": album.SECONDS,
+        "realtime_multiple": round(album.SECONDS / per_clip, 1),
+    }
+
+
+def bench_memory(settings: Settings, clips: list[tuple[album.SampleClip, Path]], requests: int) -> dict[str, Any]:
+    stack.up(settings)
+    stack.wait_ready(settings)
+    server.start(settings)
+    client = Client(server.base_url(settings), auth.issue(settings.token_secret, "bench"))
+    try:
+        demo.ingest(client, clips)
+        latencies, in_events, renders = [], [], []
+        for i in range(requests):
+            text = ["our days in Paris", "Tokyo", "New York in December 2025", "everything"][i % 4]
+            started = time.perf_counter()
+            memory = client.wait_memory(client.request_memory(text, target_seconds=30)["memory_id"])
+            latencies.append(time.perf_counter() - started)
+            if memory["status"] != "rendered":
+                raise RuntimeError(f"bench memory failed: {memory['reason']}")
+            renders.append(float(memory["render_seconds"]))
+            span = datetime.fromisoformat(memory["finished_at"]) - datetime.fromisoformat(memory["requested_at"])
+            in_events.append(span.total_seconds())
+    finally:
+        client.close()
+    return {
+        "requests": requests,
+        "target_seconds": 30,
+        "requested_to_rendered_events": _summary(in_events),
+        "device_post_to_get_rendered": _summary(latencies),
+        "render_agent_only": _summary(renders),
+        "note": "events: MemoryRequested.occurred_at to MemoryRendered.occurred_at; device: POST, then GET "
+        "polled every 100 ms",
+    }
+
+
+def run(settings: Settings, out: Path, repeat: int = 3, requests: int = 20) -> dict[str, Any]:
+    clips = album.build(settings.data_dir / "album")
+    work = settings.data_dir / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    report = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "pyav": av.__version__},
+        "render": bench_render(clips, work, repeat),
+        "probe": bench_probe(clips, repeat),
+        "memory": bench_memory(settings, clips, requests),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    return report

@@ -1,0 +1,46 @@
+# Reverie: `just demo` shows it working, `just test` proves it. `just --list` shows every recipe.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+bin := justfile_directory() / ".venv/bin"
+
+# List the recipes
+default:
+    @just --list
+
+# Install the Python packages (.venv), a JDK and Maven if missing, and Kafka's jars from Maven Central
+install:
+    bash infra/install.sh
+
+# Start Kafka and SeaweedFS on 127.0.0.1 (harmless when they run)
+up: install
+    {{bin}}/reverie up
+
+# Stop `reverie serve`, SeaweedFS and Kafka
+down:
+    if [ -x {{bin}}/reverie ]; then {{bin}}/reverie down; else echo "nothing was installed, so nothing runs"; fi
+
+# Which local services run
+status: install
+    {{bin}}/reverie status
+
+# Every agent and the gateway in one process (embedded topology), in the foreground
+serve: up
+    {{bin}}/reverie serve
+
+# Ingest the sample album and make a memory video of Paris; prints where the MP4 is
+demo: install
+    {{bin}}/reverie demo
+
+# Lint, type-check and run every test against the real broker and stores
+test: install lint
+    {{bin}}/pytest -q
+
+# ruff and mypy
+lint: install
+    {{bin}}/ruff check .
+    {{bin}}/ruff format --check .
+    {{bin}}/mypy streams schemas projections gateway infra
+
+# Measure render, probe and memory latency against their baselines; JSON in bench/out/results.json
+bench: install
+    {{bin}}/reverie bench --out bench/out/results.json
