@@ -121,22 +121,34 @@ async def create_capture(request: Request) -> JSONResponse:
             return JSONResponse(_capture_json(known["capture_id"], known["object_key"], sha256, size), 200)
         capture_id = str(uuid.uuid4())
         key = raw_key(user_id, capture_id, utcnow())
-        await asyncio.to_thread(services.blobs.put_file, key, path, "video/mp4")
+        try:
+            await asyncio.to_thread(services.blobs.put_file, key, path, "video/mp4")
+        except Exception as exc:
+            raise ApiError(
+                503, f"storage is unavailable ({exc.__class__.__name__}); retry later", {"Retry-After": "5"}
+            ) from exc
+        try:
+            await services.emit_new(
+                "CaptureUploaded",
+                user_id,
+                capture_id=capture_id,
+                object_key=key,
+                content_type="video/mp4",
+                size_bytes=size,
+                sha256=sha256,
+                filename=(upload.filename or "clip.mp4")[:255],
+                device_id=device_id,
+                client_captured_at=captured_at,
+                client_lat=lat if lon is not None else None,
+                client_lon=lon if lat is not None else None,
+            )
+        except Exception as exc:
+            # No event, no capture: remove the blob rather than leave an orphan nobody knows about.
+            await asyncio.to_thread(services.blobs.remove, key)
+            raise ApiError(
+                503, f"the event log is unavailable ({exc.__class__.__name__}); retry later", {"Retry-After": "5"}
+            ) from exc
         await asyncio.to_thread(services.blobs.adopt, key, path)
-        await services.emit_new(
-            "CaptureUploaded",
-            user_id,
-            capture_id=capture_id,
-            object_key=key,
-            content_type="video/mp4",
-            size_bytes=size,
-            sha256=sha256,
-            filename=(upload.filename or "clip.mp4")[:255],
-            device_id=device_id,
-            client_captured_at=captured_at,
-            client_lat=lat if lon is not None else None,
-            client_lon=lon if lat is not None else None,
-        )
     finally:
         path.unlink(missing_ok=True)
     return JSONResponse(_capture_json(capture_id, key, sha256, size), 201)

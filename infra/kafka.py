@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from infra.process import port_open, running_pid, start_daemon, stop_pid, wait_for_port
+from infra.process import Daemon
 from infra.settings import REPO_ROOT, Settings
 
 log = logging.getLogger("reverie.infra.kafka")
@@ -120,31 +120,28 @@ def _format(settings: Settings, libs: Path, home: Path, config: Path) -> None:
     )
 
 
+def _daemon(settings: Settings) -> Daemon:
+    host, port = _host_port(settings)
+    return Daemon("kafka", _home(settings), host, port)
+
+
 def start(settings: Settings, timeout: float = 90.0) -> bool:
     """Start the broker unless it already runs. Returns True if this call started it."""
-    home = _home(settings)
-    pidfile = home / "kafka.pid"
-    host, port = _host_port(settings)
-    if running_pid(pidfile) is not None:
-        wait_for_port(host, port, timeout)
-        return False
-    if port_open(host, port):
-        raise RuntimeError(f"{host}:{port} is taken by a process that is not this data folder's broker")
-    libs = install(settings)
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "server.properties"
-    config.write_text(_properties(settings, home))
-    _format(settings, libs, home, config)
-    logfile = home / "broker.log"
-    proc = start_daemon(_java(settings, libs, "kafka.Kafka", str(config)), pidfile, logfile)
-    wait_for_port(host, port, timeout, proc, logfile)
-    log.info("Kafka %s listening on %s:%d (pid %d)", settings.kafka_version, host, port, proc.pid)
-    return True
+
+    def prepare() -> list[str]:
+        home = _home(settings)
+        libs = install(settings)
+        config = home / "server.properties"
+        config.write_text(_properties(settings, home))
+        _format(settings, libs, home, config)
+        return _java(settings, libs, "kafka.Kafka", str(config))
+
+    return _daemon(settings).ensure(prepare, timeout)
 
 
 def stop(settings: Settings) -> bool:
-    return stop_pid(_home(settings) / "kafka.pid", timeout=30.0)
+    return _daemon(settings).stop()
 
 
 def is_running(settings: Settings) -> bool:
-    return running_pid(_home(settings) / "kafka.pid") is not None
+    return _daemon(settings).is_running()

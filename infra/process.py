@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+log = logging.getLogger("reverie.infra")
 
 
 def port_open(host: str, port: int) -> bool:
@@ -100,3 +105,40 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
             os.kill(pid, sig)
         except ProcessLookupError:
             pass
+
+
+@dataclass(frozen=True)
+class Daemon:
+    """A local service owned by one data folder: its pid file, its log, and the port that says it is up."""
+
+    name: str
+    home: Path
+    host: str
+    port: int
+
+    @property
+    def pidfile(self) -> Path:
+        return self.home / f"{self.name}.pid"
+
+    @property
+    def logfile(self) -> Path:
+        return self.home / f"{self.name}.log"
+
+    def is_running(self) -> bool:
+        return running_pid(self.pidfile) is not None
+
+    def ensure(self, prepare: Callable[[], list[str]], timeout: float) -> bool:
+        """Start unless running; ``prepare`` readies the folder and returns the command. True if started here."""
+        if self.is_running():
+            wait_for_port(self.host, self.port, timeout)
+            return False
+        if port_open(self.host, self.port):
+            raise RuntimeError(f"{self.host}:{self.port} is taken by a process that is not this folder's {self.name}")
+        self.home.mkdir(parents=True, exist_ok=True)
+        proc = start_daemon(prepare(), self.pidfile, self.logfile)
+        wait_for_port(self.host, self.port, timeout, proc, self.logfile)
+        log.info("%s listening on %s:%d (pid %d)", self.name, self.host, self.port, proc.pid)
+        return True
+
+    def stop(self, timeout: float = 30.0) -> bool:
+        return stop_pid(self.pidfile, timeout)

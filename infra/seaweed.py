@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import sys
 from pathlib import Path
 
-from infra.process import port_open, running_pid, start_daemon, stop_pid, wait_for_port
+from infra.process import Daemon
 from infra.settings import Settings
-
-log = logging.getLogger("reverie.infra.seaweed")
 
 
 def _home(settings: Settings) -> Path:
@@ -46,40 +43,38 @@ def _write_identities(settings: Settings, path: Path) -> None:
     path.chmod(0o600)
 
 
+def _daemon(settings: Settings) -> Daemon:
+    host, port = _host_port(settings)
+    return Daemon("weed", _home(settings), host, port)
+
+
 def start(settings: Settings, timeout: float = 60.0) -> bool:
     """Start SeaweedFS unless it already runs. Returns True if this call started it."""
     home = _home(settings)
-    pidfile = home / "weed.pid"
-    host, port = _host_port(settings)
-    if running_pid(pidfile) is not None:
-        wait_for_port(host, port, timeout)
-        return False
-    if port_open(host, port):
-        raise RuntimeError(f"{host}:{port} is taken by a process that is not this data folder's SeaweedFS")
-    (home / "data").mkdir(parents=True, exist_ok=True)
-    identities = home / "s3.json"
-    _write_identities(settings, identities)
-    cmd = [
-        _weed(),
-        "mini",
-        f"-dir={home / 'data'}",
-        f"-ip={host}",
-        f"-ip.bind={host}",
-        f"-s3.port={port}",
-        f"-s3.config={identities}",
-        "-admin.ui=false",
-        "-webdav=false",
-    ]
-    logfile = home / "weed.log"
-    proc = start_daemon(cmd, pidfile, logfile)
-    wait_for_port(host, port, timeout, proc, logfile)
-    log.info("SeaweedFS S3 listening on %s:%d (pid %d)", host, port, proc.pid)
-    return True
+
+    def prepare() -> list[str]:
+        (home / "data").mkdir(parents=True, exist_ok=True)
+        identities = home / "s3.json"
+        _write_identities(settings, identities)
+        host, port = _host_port(settings)
+        return [
+            _weed(),
+            "mini",
+            f"-dir={home / 'data'}",
+            f"-ip={host}",
+            f"-ip.bind={host}",
+            f"-s3.port={port}",
+            f"-s3.config={identities}",
+            "-admin.ui=false",
+            "-webdav=false",
+        ]
+
+    return _daemon(settings).ensure(prepare, timeout)
 
 
 def stop(settings: Settings) -> bool:
-    return stop_pid(_home(settings) / "weed.pid")
+    return _daemon(settings).stop()
 
 
 def is_running(settings: Settings) -> bool:
-    return running_pid(_home(settings) / "weed.pid") is not None
+    return _daemon(settings).is_running()

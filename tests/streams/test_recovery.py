@@ -20,7 +20,7 @@ from streams.events import new_event
 from tests.conftest import Served, decode_all, isolated, produce, read_topic, snapshot
 
 pytestmark = pytest.mark.integration
-COPIES = 3  # each album clip uploaded under three ids: enough events that the kill lands mid-stream
+COPIES = 2  # each album clip uploaded under two ids: enough events that the kill lands mid-stream
 
 
 def album_events(settings: Settings, sample_album) -> list[dict]:
