@@ -70,6 +70,11 @@ def _cities_by_name() -> dict[str, City]:
     return best
 
 
+def load_gazetteer() -> int:
+    """Load the gazetteer now (about half a second) rather than inside the first memory request."""
+    return len(_cities_by_name())
+
+
 def _keys(name: str) -> list[str]:
     key = fold(name)
     # People say "New York", GeoNames says "New York City".

@@ -17,6 +17,7 @@ from mode import Service
 from gateway.app import create_app
 from infra.settings import Settings
 from streams.app import StreamApp
+from streams.places import load_gazetteer
 from streams.services import Services
 from streams.topics import ensure_topics_sync
 
@@ -56,6 +57,7 @@ class Gateway(Service):
 
 def serve(settings: Settings, gateway: bool = True, loglevel: str = "info") -> None:
     ensure_topics_sync(settings)
+    log.info("gazetteer: %d place names", load_gazetteer())
     streams = StreamApp(settings)
     services = Services.open(settings, streams.send)
     streams.attach(services)
