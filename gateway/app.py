@@ -5,21 +5,21 @@ It writes only events (and blobs), reads only projections, and scopes every read
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway import auth
+from gateway import auth, uploads
 from gateway.captures import create_capture, get_capture
 from gateway.errors import ApiError, api_error, http_error
 from gateway.memories import create_memory, get_memory
+from gateway.resumable import PartialUploads
 from streams.services import Services
 
 PUBLIC = {"/healthz", "/openapi.json"}
@@ -51,18 +51,34 @@ schemas = SchemaGenerator(
 )
 
 
-class BearerAuth(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if request.url.path in PUBLIC:
-            return await call_next(request)
-        secret = request.app.state.services.settings.token_secret
-        user_id = auth.bearer_user(secret, request.headers.get("authorization"))
+class BearerAuth:
+    """Every request but the public ones carries a valid bearer token; its user lands in ``request.state``.
+
+    Pure ASGI (not BaseHTTPMiddleware) so that streamed request bodies and client disconnects pass through untouched.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or _is_public(scope):
+            await self.app(scope, receive, send)
+            return
+        secret = scope["app"].state.services.settings.token_secret
+        user_id = auth.bearer_user(secret, Headers(scope=scope).get("authorization"))
         if user_id is None:
-            return JSONResponse(
+            response = JSONResponse(
                 {"error": "missing or invalid bearer token"}, 401, headers={"WWW-Authenticate": "Bearer"}
             )
-        request.state.user_id = user_id
-        return await call_next(request)
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["user_id"] = user_id
+        await self.app(scope, receive, send)
+
+
+def _is_public(scope: Scope) -> bool:
+    # tus clients discover the server's capabilities with an unauthenticated OPTIONS.
+    return scope["path"] in PUBLIC or (scope["method"] == "OPTIONS" and scope["path"] == "/v1/uploads")
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -86,6 +102,11 @@ def create_app(services: Services) -> Starlette:
             Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
             Route("/v1/captures", create_capture, methods=["POST"]),
             Route("/v1/captures/{capture_id}", get_capture, methods=["GET"]),
+            Route("/v1/uploads", uploads.options, methods=["OPTIONS"]),
+            Route("/v1/uploads", uploads.create_upload, methods=["POST"]),
+            Route("/v1/uploads/{upload_id}", uploads.upload_offset, methods=["HEAD"]),
+            Route("/v1/uploads/{upload_id}", uploads.append, methods=["PATCH"]),
+            Route("/v1/uploads/{upload_id}", uploads.terminate, methods=["DELETE"]),
             Route("/v1/memories", create_memory, methods=["POST"]),
             Route("/v1/memories/{memory_id}", get_memory, methods=["GET"]),
         ],
@@ -93,4 +114,5 @@ def create_app(services: Services) -> Starlette:
         exception_handlers={ApiError: api_error, HTTPException: http_error},
     )
     app.state.services = services
+    app.state.uploads = PartialUploads(services.settings.data_dir / "uploads")
     return app

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import tempfile
-import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,29 +14,27 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from gateway.errors import ApiError
+from gateway.ingest import Received, ingest
 from streams import media
-from streams.blobs import raw_key
-from streams.events import utcnow
 from streams.services import Services
 
 CHUNK = 1024 * 1024
 
 
-def _optional_float(form: Any, name: str, low: float, high: float) -> float | None:
-    raw = form.get(name)
+def parse_float(raw: object, name: str, low: float, high: float) -> float | None:
+    """An optional number sent by a device, in range, or a 422 that says what is wrong."""
     if raw in (None, ""):
         return None
     try:
-        value = float(raw)
-    except (TypeError, ValueError):
+        value = float(str(raw))
+    except ValueError:
         raise ApiError(422, f"{name} must be a number") from None
     if not low <= value <= high:
         raise ApiError(422, f"{name} must be between {low} and {high}")
     return value
 
 
-def _optional_time(form: Any, name: str) -> datetime | None:
-    raw = form.get(name)
+def parse_time(raw: object, name: str) -> datetime | None:
     if raw in (None, ""):
         return None
     value = media.parse_time(str(raw))
@@ -47,26 +43,22 @@ def _optional_time(form: Any, name: str) -> datetime | None:
     return value
 
 
-async def _spool(upload: UploadFile, folder: Path, limit: int) -> tuple[Path, str, int]:
-    """Copy the upload to a local file, hashing as it goes; refuse it past ``limit`` bytes."""
+async def _spool(upload: UploadFile, folder: Path, limit: int) -> Path:
+    """Copy the upload to a local file; refuse it past ``limit`` bytes."""
     folder.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=folder, prefix="upload-", suffix=".mp4")
-    sha, size = hashlib.sha256(), 0
+    size = 0
     try:
         with os.fdopen(fd, "wb") as out:
             while chunk := await upload.read(CHUNK):
                 size += len(chunk)
                 if size > limit:
                     raise ApiError(413, f"the upload is larger than {limit} bytes")
-                sha.update(chunk)
                 out.write(chunk)
     except BaseException:
         os.unlink(name)
         raise
-    if size == 0:
-        os.unlink(name)
-        raise ApiError(422, "the upload is empty")
-    return Path(name), sha.hexdigest(), size
+    return Path(name)
 
 
 async def create_capture(request: Request) -> JSONResponse:
@@ -87,6 +79,7 @@ async def create_capture(request: Request) -> JSONResponse:
               lat: {type: number, description: "Used when the file has no ISO 6709 location."}
               lon: {type: number}
               device_id: {type: string}
+              sha256: {type: string, description: "The device's digest of the file, checked end to end."}
     responses:
       201:
         description: Stored; CaptureUploaded was emitted.
@@ -106,62 +99,27 @@ async def create_capture(request: Request) -> JSONResponse:
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise ApiError(422, "send the clip as the multipart field 'file'")
-    lat = _optional_float(form, "lat", -90.0, 90.0)
-    lon = _optional_float(form, "lon", -180.0, 180.0)
-    captured_at = _optional_time(form, "captured_at")
+    lat = parse_float(form.get("lat"), "lat", -90.0, 90.0)
+    lon = parse_float(form.get("lon"), "lon", -180.0, 180.0)
+    captured_at = parse_time(form.get("captured_at"), "captured_at")
     device_id = str(form.get("device_id") or "")[:128] or None
-    path, sha256, size = await _spool(upload, services.settings.cache_dir / "uploads", limit)
+    path = await _spool(upload, services.settings.cache_dir / "uploads", limit)
     try:
-        try:
-            await asyncio.to_thread(media.probe, path)
-        except media.MediaError as exc:
-            raise ApiError(422, f"not a usable video: {exc}") from None
-        known = await asyncio.to_thread(services.store.capture_by_sha, user_id, sha256)
-        if known is not None:
-            return JSONResponse(_capture_json(known["capture_id"], known["object_key"], sha256, size), 200)
-        capture_id = str(uuid.uuid4())
-        key = raw_key(user_id, capture_id, utcnow())
-        try:
-            await asyncio.to_thread(services.blobs.put_file, key, path, "video/mp4")
-        except Exception as exc:
-            raise ApiError(
-                503, f"storage is unavailable ({exc.__class__.__name__}); retry later", {"Retry-After": "5"}
-            ) from exc
-        try:
-            await services.emit_new(
-                "CaptureUploaded",
-                user_id,
-                capture_id=capture_id,
-                object_key=key,
-                content_type="video/mp4",
-                size_bytes=size,
-                sha256=sha256,
-                filename=(upload.filename or "clip.mp4")[:255],
-                device_id=device_id,
-                client_captured_at=captured_at,
-                client_lat=lat if lon is not None else None,
-                client_lon=lon if lat is not None else None,
-            )
-        except Exception as exc:
-            # No event, no capture: remove the blob rather than leave an orphan nobody knows about.
-            await asyncio.to_thread(services.blobs.remove, key)
-            raise ApiError(
-                503, f"the event log is unavailable ({exc.__class__.__name__}); retry later", {"Retry-After": "5"}
-            ) from exc
-        await asyncio.to_thread(services.blobs.adopt, key, path)
+        capture, created = await ingest(
+            services,
+            user_id,
+            Received(path, upload.filename or "clip.mp4", device_id, captured_at, lat, lon, form_sha256(form)),
+        )
     finally:
         path.unlink(missing_ok=True)
-    return JSONResponse(_capture_json(capture_id, key, sha256, size), 201)
+    return JSONResponse(capture, 201 if created else 200)
 
 
-def _capture_json(capture_id: str, key: str, sha256: str, size: int) -> dict[str, Any]:
-    return {
-        "capture_id": capture_id,
-        "object_key": key,
-        "sha256": sha256,
-        "size_bytes": size,
-        "status_url": f"/v1/captures/{capture_id}",
-    }
+def form_sha256(form: Any) -> str | None:
+    raw = str(form.get("sha256") or "").strip().lower()
+    if raw and (len(raw) != 64 or any(c not in "0123456789abcdef" for c in raw)):
+        raise ApiError(422, "sha256 must be 64 hexadecimal characters")
+    return raw or None
 
 
 async def get_capture(request: Request) -> JSONResponse:

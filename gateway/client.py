@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+TUS = {"Tus-Resumable": "1.0.0"}
 
 
 class GatewayError(RuntimeError):
@@ -37,6 +41,60 @@ class Client:
         data = {k: str(v) for k, v in fields.items() if v is not None}
         with open(path, "rb") as fh:
             return self._json(self.http.post("/v1/captures", files={"file": (path.name, fh, "video/mp4")}, data=data))
+
+    def create_upload(self, length: int, **metadata: Any) -> str:
+        """Start a tus upload; returns its URL path."""
+        encoded = ",".join(
+            f"{k} {base64.b64encode(str(v).encode()).decode()}" for k, v in metadata.items() if v is not None
+        )
+        response = self.http.post(
+            "/v1/uploads", headers={**TUS, "Upload-Length": str(length), "Upload-Metadata": encoded}
+        )
+        if response.status_code != 201:
+            self._json(response)
+            raise GatewayError(response.status_code, response.text)
+        return str(response.headers["location"])
+
+    def upload_offset(self, url: str) -> int:
+        response = self.http.head(url, headers=TUS)
+        if response.status_code != 200:
+            raise GatewayError(response.status_code, "no such upload")
+        return int(response.headers["upload-offset"])
+
+    def resume(self, url: str, path: Path, chunk_size: int = 8 * 1024 * 1024, attempts: int = 5) -> dict[str, Any]:
+        """Send the rest of ``path`` from the server's offset; after a dropped connection, ask again and go on."""
+        length = path.stat().st_size
+        failures = 0
+        while True:
+            try:
+                offset = self.upload_offset(url)
+                with open(path, "rb") as fh:
+                    fh.seek(offset)
+                    chunk = fh.read(chunk_size)
+                response = self.http.patch(
+                    url,
+                    content=chunk,
+                    headers={**TUS, "Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"},
+                )
+            except httpx.TransportError:
+                failures += 1
+                if failures >= attempts:
+                    raise
+                time.sleep(0.2 * failures)
+                continue
+            if response.status_code != 204:
+                self._json(response)
+                raise GatewayError(response.status_code, response.text)
+            if int(response.headers["upload-offset"]) >= length:
+                return {
+                    "capture_id": response.headers["reverie-capture-id"],
+                    "status_url": response.headers["reverie-capture-url"],
+                }
+
+    def upload_resumable(self, path: Path, chunk_size: int = 8 * 1024 * 1024, **metadata: Any) -> dict[str, Any]:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        url = self.create_upload(path.stat().st_size, filename=path.name, sha256=digest, **metadata)
+        return self.resume(url, path, chunk_size)
 
     def capture(self, capture_id: str) -> dict[str, Any]:
         return self._json(self.http.get(f"/v1/captures/{capture_id}"))

@@ -154,6 +154,13 @@ class MetadataStore:
         )
         return rows[0] if rows else None
 
+    def usage(self, user_id: str) -> tuple[int, int]:
+        """(captures, bytes) stored for a user, for quotas."""
+        rows = self._rows(
+            "SELECT count() AS n, sum(size_bytes) AS bytes FROM captures FINAL WHERE user_id = {u:String}", u=user_id
+        )
+        return int(rows[0]["n"]), int(rows[0]["bytes"] or 0)
+
     def capture_by_sha(self, user_id: str, sha256: str) -> dict[str, Any] | None:
         rows = self._rows(
             "SELECT * FROM captures FINAL WHERE user_id = {u:String} AND sha256 = {s:String} "

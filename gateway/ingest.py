@@ -1,0 +1,111 @@
+"""Accepting a complete upload: check it, store it once, announce it — or refuse it and keep nothing.
+
+Both upload paths end here: the one-shot multipart POST and the resumable (tus) upload once its last byte arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from gateway.errors import ApiError
+from streams import media
+from streams.blobs import raw_key
+from streams.events import utcnow
+from streams.services import Services
+
+RETRY = {"Retry-After": "5"}
+
+
+@dataclass(frozen=True)
+class Received:
+    """A complete file on local disk and what the device said about it."""
+
+    path: Path
+    filename: str
+    device_id: str | None = None
+    captured_at: datetime | None = None
+    lat: float | None = None
+    lon: float | None = None
+    sha256: str | None = None  # the device's own digest, checked end to end when given
+
+
+def sha256_of(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+async def check_quota(services: Services, user_id: str, incoming_bytes: int) -> None:
+    settings = services.settings
+    count, used = await asyncio.to_thread(services.store.usage, user_id)
+    if count + 1 > settings.quota_count:
+        raise ApiError(413, f"capture quota reached: {count} of {settings.quota_count} captures stored")
+    if used + incoming_bytes > settings.quota_bytes:
+        raise ApiError(
+            413,
+            f"storage quota exceeded: {used + incoming_bytes} bytes would pass the "
+            f"{settings.quota_bytes} bytes allowed ({used} used)",
+        )
+
+
+async def ingest(services: Services, user_id: str, received: Received) -> tuple[dict[str, Any], bool]:
+    """Store and announce a capture. Returns (capture, created); created is False for a clip already stored."""
+    sha256, size = await asyncio.to_thread(sha256_of, received.path)
+    if size == 0:
+        raise ApiError(422, "the upload is empty")
+    if received.sha256 is not None and received.sha256.lower() != sha256:
+        raise ApiError(422, f"checksum mismatch: the device said sha256 {received.sha256}, the server got {sha256}")
+    try:
+        await asyncio.to_thread(media.probe, received.path)
+    except media.MediaError as exc:
+        raise ApiError(422, f"not a usable video: {exc}") from None
+    known = await asyncio.to_thread(services.store.capture_by_sha, user_id, sha256)
+    if known is not None:
+        return capture_json(known["capture_id"], known["object_key"], sha256, size), False
+    await check_quota(services, user_id, size)
+    capture_id = str(uuid.uuid4())
+    key = raw_key(user_id, capture_id, utcnow())
+    try:
+        await asyncio.to_thread(services.blobs.put_file, key, received.path, "video/mp4")
+    except Exception as exc:
+        raise ApiError(503, f"storage is unavailable ({exc.__class__.__name__}); retry later", RETRY) from exc
+    try:
+        await services.emit_new(
+            "CaptureUploaded",
+            user_id,
+            capture_id=capture_id,
+            object_key=key,
+            content_type="video/mp4",
+            size_bytes=size,
+            sha256=sha256,
+            filename=received.filename[:255] or "clip.mp4",
+            device_id=received.device_id,
+            client_captured_at=received.captured_at,
+            client_lat=received.lat if received.lon is not None else None,
+            client_lon=received.lon if received.lat is not None else None,
+        )
+    except Exception as exc:
+        # No event, no capture: remove the blob rather than leave an orphan nobody knows about.
+        await asyncio.to_thread(services.blobs.remove, key)
+        raise ApiError(503, f"the event log is unavailable ({exc.__class__.__name__}); retry later", RETRY) from exc
+    await asyncio.to_thread(services.blobs.adopt, key, received.path)
+    return capture_json(capture_id, key, sha256, size), True
+
+
+def capture_json(capture_id: str, key: str, sha256: str, size: int) -> dict[str, Any]:
+    return {
+        "capture_id": capture_id,
+        "object_key": key,
+        "sha256": sha256,
+        "size_bytes": size,
+        "status_url": f"/v1/captures/{capture_id}",
+    }
