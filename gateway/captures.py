@@ -137,7 +137,19 @@ async def get_capture(request: Request) -> JSONResponse:
     services: Services = request.app.state.services
     row = await asyncio.to_thread(services.store.capture, request.state.user_id, request.path_params["capture_id"])
     if row is None:
-        raise ApiError(404, "no such capture")
+        rejected = await asyncio.to_thread(
+            services.store.rejection, request.state.user_id, request.path_params["capture_id"]
+        )
+        if rejected is None:
+            raise ApiError(404, "no such capture")
+        return JSONResponse(
+            {
+                "capture_id": rejected["capture_id"],
+                "status": "rejected",
+                "reason": rejected["reason"],
+                "stage": rejected["stage"],
+            }
+        )
     probed = bool(row["probed"])
     return JSONResponse(
         {

@@ -34,14 +34,19 @@ DDL = (
         object_key Nullable(String), duration_s Nullable(Float64), size_bytes Nullable(UInt64),
         render_seconds Nullable(Float64), reason Nullable(String), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, memory_id, stage)""",
+    """CREATE TABLE IF NOT EXISTS rejections (
+        user_id String, capture_id String, event_id String, object_key String, stage LowCardinality(String),
+        reason String, rejected_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
 )
 
-TABLES = ("captures", "clips", "memories")
+TABLES = ("captures", "clips", "memories", "rejections")
 # Columns that say when or by which delivery a row was written, not what it says: left out of comparisons.
 VOLATILE = {
     "captures": ("event_id", "version"),
     "clips": ("event_id", "version", "probed_at"),
     "memories": ("event_id", "version", "occurred_at", "render_seconds"),
+    "rejections": ("event_id", "version", "rejected_at"),
 }
 
 
@@ -117,6 +122,36 @@ class MetadataStore:
                 "version": _version(event["occurred_at"]),
             },
         )
+
+    def reject_capture(self, event: dict[str, Any]) -> None:
+        """A refused capture leaves no capture or clip row, only the record of why (idempotent)."""
+        params = {"u": event["user_id"], "c": event["capture_id"]}
+        with self._lock:
+            for table in ("captures", "clips"):
+                self.client.command(
+                    f"DELETE FROM {table} WHERE user_id = {{u:String}} AND capture_id = {{c:String}}", parameters=params
+                )
+        self._insert(
+            "rejections",
+            {
+                "user_id": event["user_id"],
+                "capture_id": event["capture_id"],
+                "event_id": event["event_id"],
+                "object_key": event["object_key"],
+                "stage": event["stage"],
+                "reason": event["reason"],
+                "rejected_at": event["occurred_at"],
+                "version": _version(event["occurred_at"]),
+            },
+        )
+
+    def rejection(self, user_id: str, capture_id: str) -> dict[str, Any] | None:
+        rows = self._rows(
+            "SELECT * FROM rejections FINAL WHERE user_id = {u:String} AND capture_id = {c:String}",
+            u=user_id,
+            c=capture_id,
+        )
+        return rows[0] if rows else None
 
     def upsert_memory_stage(self, stage: str, event: dict[str, Any]) -> None:
         self._insert(

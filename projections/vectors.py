@@ -22,6 +22,7 @@ def collection_name(model: str) -> str:
 class VectorStore(Protocol):
     def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None: ...
     def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]: ...
+    def delete(self, user_id: str, key: str) -> None: ...
     def points(self, user_id: str | None = None) -> list[tuple[str, dict[str, Any]]]: ...
     def close(self) -> None: ...
 
@@ -93,6 +94,10 @@ class EdgeVectors(_Vectors):
         with self._lock:
             self.shard.update(self.q.UpdateOperation.upsert_points([point]))
 
+    def delete(self, user_id: str, key: str) -> None:
+        with self._lock:
+            self.shard.update(self.q.UpdateOperation.delete_points([self.point_id(user_id, key)]))
+
     def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]:
         request = self.q.QueryRequest(
             limit=limit,
@@ -142,6 +147,9 @@ class ServerVectors(_Vectors):
             id=self.point_id(user_id, key), vector={self.name: vector}, payload=self.payload(user_id, key, payload)
         )
         self.client.upsert(self.name, [point])
+
+    def delete(self, user_id: str, key: str) -> None:
+        self.client.delete(self.name, points_selector=self.m.PointIdsList(points=[self.point_id(user_id, key)]))
 
     def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]:
         hits = self.client.query_points(

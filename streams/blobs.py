@@ -26,6 +26,10 @@ def memory_key(user_id: str, memory_id: str) -> str:
     return f"memories/{user_id}/{memory_id}.mp4"
 
 
+class MissingBlob(LookupError):
+    """The event names an object that is not in the bucket."""
+
+
 class BlobStore:
     def __init__(self, settings: Settings) -> None:
         self.bucket = settings.s3_bucket
@@ -61,6 +65,10 @@ class BlobStore:
         try:
             self.client.fget_object(self.bucket, key, tmp)
             os.replace(tmp, local)
+        except S3Error as exc:
+            if exc.code in ("NoSuchKey", "NoSuchObject"):
+                raise MissingBlob(f"the stored object {key} is missing") from exc
+            raise
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
@@ -91,3 +99,8 @@ class BlobStore:
 
     def remove(self, key: str) -> None:
         self.client.remove_object(self.bucket, key)
+
+    def discard(self, key: str) -> None:
+        """Remove the object and its cached copy (removing a missing object is not an error in S3)."""
+        self.client.remove_object(self.bucket, key)
+        (self.cache / key).unlink(missing_ok=True)

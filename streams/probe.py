@@ -10,12 +10,22 @@ import asyncio
 from typing import Any
 
 from streams import media
+from streams.blobs import MissingBlob
 from streams.services import Services
 
 
 async def on_capture_uploaded(services: Services, event: dict[str, Any]) -> None:
-    path = await asyncio.to_thread(services.blobs.fetch, event["object_key"])
-    facts = await asyncio.to_thread(media.probe, path)
+    key = event["object_key"]
+    try:
+        path = await asyncio.to_thread(services.blobs.fetch, key)
+        facts = await asyncio.to_thread(media.probe, path)
+    except (media.MediaError, MissingBlob) as exc:
+        # Refused for good: drop the blob so nothing half-ingested remains, and say why.
+        await asyncio.to_thread(services.blobs.discard, key)
+        await services.emit_derived(
+            "CaptureRejected", event, capture_id=event["capture_id"], object_key=key, stage="probe", reason=str(exc)
+        )
+        return
     await services.emit_derived("MediaProbed", event, **probed_fields(event, facts))
 
 

@@ -19,6 +19,9 @@ def project(services: Services, event_name: str, event: dict[str, Any]) -> bool:
     """Write one event into the read models; False if this projector has nothing to do with it."""
     if event_name == "CaptureUploaded":
         services.store.upsert_capture(event)
+    elif event_name == "CaptureRejected":
+        services.store.reject_capture(event)
+        services.vectors.delete(event["user_id"], event["capture_id"])
     elif event_name == "MediaProbed":
         services.store.upsert_clip(event)
         services.vectors.upsert(

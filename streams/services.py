@@ -20,6 +20,7 @@ log = logging.getLogger("reverie.events")
 # Which topic carries which event. Every topic is keyed by user id.
 EVENT_TOPICS = {
     "CaptureUploaded": "captures",
+    "CaptureRejected": "captures",
     "MediaProbed": "media",
     "MemoryRequested": "memories",
     "MemoryPlanned": "memories",

@@ -19,6 +19,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from gateway import auth
 from gateway.client import Client
 from infra import album, kafka, seaweed, server, stack
+from infra.process import running_pid
 from infra.settings import Settings, load_settings
 from projections.clickhouse import MetadataStore
 from projections.vectors import open_vectors
@@ -73,6 +74,7 @@ class Served:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.clients: dict[str, Client] = {}
+        self.accepted: set[str] = set()  # object keys a test saw the gateway accept
 
     def start(self) -> None:
         server.start(self.settings)
@@ -89,6 +91,9 @@ class Served:
         for c in self.clients.values():
             c.close()
         self.stop()
+
+    def running(self) -> bool:
+        return running_pid(server.pidfile(self.settings)) is not None
 
     def log(self) -> str:
         return server.logfile(self.settings).read_text(errors="replace")

@@ -47,3 +47,15 @@ def audio_only(path: Path) -> Path:
 def decoded_pts(path: Path) -> list[int]:
     with av.open(str(path)) as container:
         return [f.pts for f in container.decode(container.streams.video[0])]
+
+
+def damaged(data: bytes, kind: str, where: float, flips: list[int]) -> bytes:
+    """A real clip spoiled the ways uploads get spoiled: cut short, bytes flipped, or replaced by noise."""
+    if kind == "truncated":
+        return data[: int(len(data) * where)]
+    if kind == "flipped":
+        spoiled = bytearray(data)
+        for position in flips:
+            spoiled[position % len(spoiled)] ^= 0xFF
+        return bytes(spoiled)
+    return bytes(flips[i % len(flips)] % 256 for i in range(int(where * 4000))) if flips else b""
