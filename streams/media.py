@@ -62,6 +62,15 @@ def _first(metadata: dict[str, str], keys: tuple[str, ...], parse):  # type: ign
 def probe(path: Path) -> Probe:
     """Read a clip's facts; raise MediaError with a reason if it is not a usable video."""
     try:
+        return _probe(path)
+    except MediaError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - damaged files reach FFmpeg's corners; every one is a refusal
+        raise MediaError(f"the file cannot be read ({exc.__class__.__name__}: {exc})") from exc
+
+
+def _probe(path: Path) -> Probe:
+    try:
         container = av.open(str(path))
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
         raise MediaError(f"not a readable media file ({exc.__class__.__name__})") from exc
@@ -69,6 +78,8 @@ def probe(path: Path) -> Probe:
         if not container.streams.video:
             raise MediaError("the file has no video stream")
         video = container.streams.video[0]
+        if video.codec_context is None:
+            raise MediaError("the video stream has no codec FFmpeg can decode")
         if video.codec_context.name not in ("h264", "hevc"):
             raise MediaError(f"video codec {video.codec_context.name!r} is not supported (H.264 or HEVC)")
         metadata = {**video.metadata, **container.metadata}

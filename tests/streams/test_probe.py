@@ -59,7 +59,7 @@ def test_damaged_files_are_probed_or_rejected_with_a_reason(served: Served, clip
         )
     produce(served.settings, "captures", [(b"alice", registry().encode("CaptureUploaded", e)) for e in events])
     client = served.client("alice")
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 30
     for event in events:
         while (state := _state(client, event["capture_id"]))["status"] not in ("probed", "rejected"):
             assert time.monotonic() < deadline, f"{event['capture_id']} never reached an end state"
