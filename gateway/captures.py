@@ -151,9 +151,14 @@ async def get_capture(request: Request) -> JSONResponse:
             }
         )
     probed = bool(row["probed"])
+    assets = await asyncio.to_thread(services.store.assets, request.state.user_id, row["capture_id"])
+    poster = assets.get("poster")
+    poster_url = await asyncio.to_thread(services.blobs.presigned_url, poster["object_key"]) if poster else None
     return JSONResponse(
         {
             "capture_id": row["capture_id"],
+            "prepared": "mezzanine" in assets,
+            "poster_url": poster_url,
             "status": "probed" if probed else "uploaded",
             "sha256": row["sha256"],
             "size_bytes": row["size_bytes"],

@@ -47,6 +47,9 @@ class Settings:
     # Per user: what may be stored in all (a clear 413 past either)
     quota_bytes: int = 50 * 1024**3
     quota_count: int = 100_000
+    # Background preparation: mezzanine copy (this height, never upscaled) and thumbnails of every clip
+    prepare_media: bool = True
+    mezzanine_height: int = 1080
     # Memories
     default_target_seconds: float = 120.0
     place_radius_km: float = 30.0

@@ -34,19 +34,24 @@ DDL = (
         object_key Nullable(String), duration_s Nullable(Float64), size_bytes Nullable(UInt64),
         render_seconds Nullable(Float64), reason Nullable(String), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, memory_id, stage)""",
+    """CREATE TABLE IF NOT EXISTS assets (
+        user_id String, capture_id String, kind LowCardinality(String), event_id String, object_key String,
+        keyframes Array(Float64), times Array(Float64), made_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id, kind)""",
     """CREATE TABLE IF NOT EXISTS rejections (
         user_id String, capture_id String, event_id String, object_key String, stage LowCardinality(String),
         reason String, rejected_at DateTime64(3, 'UTC'), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
 )
 
-TABLES = ("captures", "clips", "memories", "rejections")
+TABLES = ("captures", "clips", "assets", "memories", "rejections")
 # Columns that say when or by which delivery a row was written, not what it says: left out of comparisons.
 VOLATILE = {
     "captures": ("event_id", "version"),
     "clips": ("event_id", "version", "probed_at"),
     "memories": ("event_id", "version", "occurred_at", "render_seconds"),
     "rejections": ("event_id", "version", "rejected_at"),
+    "assets": ("event_id", "version", "made_at"),
 }
 
 
@@ -123,11 +128,41 @@ class MetadataStore:
             },
         )
 
+    def upsert_asset(
+        self,
+        event: dict[str, Any],
+        kind: str,
+        key: str,
+        keyframes: list[float] | None = None,
+        times: list[float] | None = None,
+    ) -> None:
+        """A derived object of a capture: its mezzanine copy (with keyframe index), poster or thumbnail strip."""
+        self._insert(
+            "assets",
+            {
+                "user_id": event["user_id"],
+                "capture_id": event["capture_id"],
+                "kind": kind,
+                "event_id": event["event_id"],
+                "object_key": key,
+                "keyframes": keyframes or [],
+                "times": times or [],
+                "made_at": event["occurred_at"],
+                "version": _version(event["occurred_at"]),
+            },
+        )
+
+    def assets(self, user_id: str, capture_id: str) -> dict[str, dict[str, Any]]:
+        rows = self._rows(
+            "SELECT * FROM assets FINAL WHERE user_id = {u:String} AND capture_id = {c:String}", u=user_id, c=capture_id
+        )
+        return {row["kind"]: row for row in rows}
+
     def reject_capture(self, event: dict[str, Any]) -> None:
         """A refused capture leaves no capture or clip row, only the record of why (idempotent)."""
         params = {"u": event["user_id"], "c": event["capture_id"]}
         with self._lock:
-            for table in ("captures", "clips"):
+            for table in ("captures", "clips", "assets"):
                 self.client.command(
                     f"DELETE FROM {table} WHERE user_id = {{u:String}} AND capture_id = {{c:String}}", parameters=params
                 )

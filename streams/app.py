@@ -6,6 +6,7 @@
 | projector | captures, media, memories    | (ClickHouse rows, Qdrant points)       |
 | planner   | memories: MemoryRequested    | memories: MemoryPlanned / MemoryFailed |
 | render    | memories: MemoryPlanned      | memories: MemoryRendered / MemoryFailed|
+| prepare   | media: MediaProbed           | media: MezzanineReady, ThumbnailsReady |
 
 Every agent runs the same loop (``streams.consume``): poison messages go to ``<prefix>.dead-letter``.
 """
@@ -18,7 +19,7 @@ from typing import Any
 import faust
 
 from infra.settings import Settings
-from streams import planner, probe, projector, render
+from streams import planner, prepare, probe, projector, render
 from streams.consume import consume
 from streams.services import TOPICS, Services
 
@@ -61,6 +62,8 @@ class StreamApp:
             "planner", self.topics["memories"], _only("MemoryRequested", planner.on_memory_requested, self.services)
         )
         self._agent("render", self.topics["memories"], _only("MemoryPlanned", render.on_memory_planned, self.services))
+        if settings.prepare_media:
+            self._agent("prepare", self.topics["media"], _only("MediaProbed", prepare.on_media_probed, self.services))
         projected = self.app.topic(
             *(settings.topic(n) for n in ("captures", "media", "memories")),
             key_serializer="raw",

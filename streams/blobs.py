@@ -1,6 +1,7 @@
 """Blobs in S3-compatible storage through the minio client; a local read-through cache for media work.
 
-Keys follow the design's layout: ``raw/{user}/{yyyy}/{mm}/{dd}/{id}.mp4`` and ``memories/{user}/{id}.mp4``.
+Keys follow the design's layout: ``raw/{user}/{yyyy}/{mm}/{dd}/{id}.mp4``, ``processed/{user}/{id}/…`` and
+``memories/{user}/{id}.mp4``; every object carries a storage-tier tag (hot when written).
 All calls block: run them off the event loop.
 """
 
@@ -13,13 +14,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from minio import Minio
+from minio.commonconfig import Tags
 from minio.error import S3Error
 
 from infra.settings import Settings
 
+TIERS = ("hot", "warm", "cold")
+
 
 def raw_key(user_id: str, capture_id: str, at: datetime, suffix: str = ".mp4") -> str:
     return f"raw/{user_id}/{at:%Y/%m/%d}/{capture_id}{suffix}"
+
+
+def processed_key(user_id: str, capture_id: str, name: str) -> str:
+    return f"processed/{user_id}/{capture_id}/{name}"
 
 
 def memory_key(user_id: str, memory_id: str) -> str:
@@ -51,8 +59,17 @@ class BlobStore:
                 if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                     raise
 
-    def put_file(self, key: str, path: Path, content_type: str) -> None:
-        self.client.fput_object(self.bucket, key, str(path), content_type=content_type)
+    def put_file(self, key: str, path: Path, content_type: str, tier: str = "hot") -> None:
+        """Store a file; the ``tier`` tag (hot, warm, cold) is what lifecycle rules move objects by."""
+        if tier not in TIERS:
+            raise ValueError(f"tier must be one of {TIERS}")
+        tags = Tags.new_object_tags()
+        tags["tier"] = tier
+        self.client.fput_object(self.bucket, key, str(path), content_type=content_type, tags=tags)
+
+    def tier(self, key: str) -> str | None:
+        tags = self.client.get_object_tags(self.bucket, key)
+        return tags.get("tier") if tags else None
 
     def fetch(self, key: str) -> Path:
         """A local copy of the object, downloaded once; keys are immutable, so the cache never goes stale."""

@@ -22,6 +22,8 @@ EVENT_TOPICS = {
     "CaptureUploaded": "captures",
     "CaptureRejected": "captures",
     "MediaProbed": "media",
+    "MezzanineReady": "media",
+    "ThumbnailsReady": "media",
     "MemoryRequested": "memories",
     "MemoryPlanned": "memories",
     "MemoryRendered": "memories",

@@ -60,6 +60,7 @@ def isolated(base: Settings, data_dir: Path, name: str | None = None) -> Setting
         s3_bucket=f"t-{name}",
         http_port=free_port(),
         kafka_partitions=2,
+        prepare_media=False,  # costs seconds of CPU per clip; tests/streams/test_prepare.py turns it on
     )
 
 
