@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from streams import media
 from streams.services import Services
 
 CHUNK = 1024 * 1024
+RECORDING_ID = re.compile(r"^[0-9a-f-]{36}$")
 
 
 def parse_float(raw: object, name: str, low: float, high: float) -> float | None:
@@ -80,6 +82,7 @@ async def create_capture(request: Request) -> JSONResponse:
               lon: {type: number}
               device_id: {type: string}
               sha256: {type: string, description: "The device's digest of the file, checked end to end."}
+              recording_id: {type: string, description: "From the record_video / take_picture command."}
     responses:
       201:
         description: Stored; CaptureUploaded was emitted.
@@ -108,11 +111,27 @@ async def create_capture(request: Request) -> JSONResponse:
         capture, created = await ingest(
             services,
             user_id,
-            Received(path, upload.filename or "clip.mp4", device_id, captured_at, lat, lon, form_sha256(form)),
+            Received(
+                path,
+                upload.filename or "clip.mp4",
+                device_id,
+                captured_at,
+                lat,
+                lon,
+                form_sha256(form),
+                recording_id(form.get("recording_id")),
+            ),
         )
     finally:
         path.unlink(missing_ok=True)
     return JSONResponse(capture, 201 if created else 200)
+
+
+def recording_id(raw: object) -> str | None:
+    text = str(raw or "").strip()
+    if text and not RECORDING_ID.match(text):
+        raise ApiError(422, "recording_id must be the id a record_video or take_picture command returned")
+    return text or None
 
 
 def form_sha256(form: Any) -> str | None:

@@ -33,6 +33,7 @@ class Received:
     lat: float | None = None
     lon: float | None = None
     sha256: str | None = None  # the device's own digest, checked end to end when given
+    recording_id: str | None = None  # the CaptureStarted this upload ends, if the device said
 
 
 def sha256_of(path: Path) -> tuple[str, int]:
@@ -64,18 +65,20 @@ async def ingest(services: Services, user_id: str, received: Received) -> tuple[
         raise ApiError(422, "the upload is empty")
     if received.sha256 is not None and received.sha256.lower() != sha256:
         raise ApiError(422, f"checksum mismatch: the device said sha256 {received.sha256}, the server got {sha256}")
+    kind = "photo" if is_jpeg(received.path) else "video"
     try:
-        await asyncio.to_thread(media.probe, received.path)
+        await asyncio.to_thread(media.probe_photo if kind == "photo" else media.probe, received.path)
     except media.MediaError as exc:
-        raise ApiError(422, f"not a usable video: {exc}") from None
+        raise ApiError(422, f"not a usable {kind}: {exc}") from None
     known = await asyncio.to_thread(services.store.capture_by_sha, user_id, sha256)
     if known is not None:
         return capture_json(known["capture_id"], known["object_key"], sha256, size), False
     await check_quota(services, user_id, size)
     capture_id = str(uuid.uuid4())
-    key = raw_key(user_id, capture_id, utcnow())
+    key = raw_key(user_id, capture_id, utcnow(), ".jpg" if kind == "photo" else ".mp4")
+    content_type = "image/jpeg" if kind == "photo" else "video/mp4"
     try:
-        await asyncio.to_thread(services.blobs.put_file, key, received.path, "video/mp4")
+        await asyncio.to_thread(services.blobs.put_file, key, received.path, content_type)
     except Exception as exc:
         raise ApiError(503, f"storage is unavailable ({exc.__class__.__name__}); retry later", RETRY) from exc
     try:
@@ -84,7 +87,9 @@ async def ingest(services: Services, user_id: str, received: Received) -> tuple[
             user_id,
             capture_id=capture_id,
             object_key=key,
-            content_type="video/mp4",
+            content_type=content_type,
+            kind=kind,
+            recording_id=received.recording_id,
             size_bytes=size,
             sha256=sha256,
             filename=received.filename[:255] or "clip.mp4",
@@ -99,6 +104,11 @@ async def ingest(services: Services, user_id: str, received: Received) -> tuple[
         raise ApiError(503, f"the event log is unavailable ({exc.__class__.__name__}); retry later", RETRY) from exc
     await asyncio.to_thread(services.blobs.adopt, key, received.path)
     return capture_json(capture_id, key, sha256, size), True
+
+
+def is_jpeg(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(3) == b"\xff\xd8\xff"
 
 
 def capture_json(capture_id: str, key: str, sha256: str, size: int) -> dict[str, Any]:

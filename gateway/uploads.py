@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from gateway.captures import parse_float, parse_time
+from gateway.captures import parse_float, parse_time, recording_id
 from gateway.errors import ApiError
 from gateway.ingest import Received, check_quota, ingest
 from gateway.resumable import OffsetMismatch, PartialUpload, PartialUploads, TooLong
@@ -59,6 +59,7 @@ def _received(upload: PartialUpload, uploads: PartialUploads) -> Received:
         lat=parse_float(meta.get("lat"), "lat", -90.0, 90.0),
         lon=parse_float(meta.get("lon"), "lon", -180.0, 180.0),
         sha256=(meta.get("sha256") or "").lower() or None,
+        recording_id=recording_id(meta.get("recording_id")),
     )
 
 
@@ -91,7 +92,7 @@ async def create_upload(request: Request) -> Response:
       - {name: Upload-Length, in: header, required: true, schema: {type: integer, minimum: 1}}
       - name: Upload-Metadata
         in: header
-        description: "tus metadata: filename, captured_at, lat, lon, device_id, sha256 (values base64)."
+        description: "tus metadata: filename, captured_at, lat, lon, device_id, sha256, recording_id (values base64)."
         schema: {type: string}
     responses:
       201: {description: "Created; the Location header is the upload's URL."}

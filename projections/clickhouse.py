@@ -34,6 +34,15 @@ DDL = (
         object_key Nullable(String), duration_s Nullable(Float64), size_bytes Nullable(UInt64),
         render_seconds Nullable(Float64), reason Nullable(String), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, memory_id, stage)""",
+    # v2 events: captures and clips know their kind, clips their rotation, uploads their recording
+    "ALTER TABLE captures ADD COLUMN IF NOT EXISTS kind LowCardinality(String) DEFAULT 'video'",
+    "ALTER TABLE captures ADD COLUMN IF NOT EXISTS recording_id Nullable(String)",
+    "ALTER TABLE clips ADD COLUMN IF NOT EXISTS kind LowCardinality(String) DEFAULT 'video'",
+    "ALTER TABLE clips ADD COLUMN IF NOT EXISTS rotation Int16 DEFAULT 0",
+    """CREATE TABLE IF NOT EXISTS recordings (
+        user_id String, recording_id String, stage LowCardinality(String), event_id String, device_id String,
+        kind LowCardinality(String), capture_id Nullable(String), at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, recording_id, stage)""",
     """CREATE TABLE IF NOT EXISTS assets (
         user_id String, capture_id String, kind LowCardinality(String), event_id String, object_key String,
         keyframes Array(Float64), times Array(Float64), made_at DateTime64(3, 'UTC'), version UInt64
@@ -44,7 +53,7 @@ DDL = (
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
 )
 
-TABLES = ("captures", "clips", "assets", "memories", "rejections")
+TABLES = ("captures", "clips", "assets", "memories", "rejections", "recordings")
 # Columns that say when or by which delivery a row was written, not what it says: left out of comparisons.
 VOLATILE = {
     "captures": ("event_id", "version"),
@@ -52,6 +61,7 @@ VOLATILE = {
     "memories": ("event_id", "version", "occurred_at", "render_seconds"),
     "rejections": ("event_id", "version", "rejected_at"),
     "assets": ("event_id", "version", "made_at"),
+    "recordings": ("event_id", "version"),
 }
 
 
@@ -97,6 +107,8 @@ class MetadataStore:
                 "sha256": event["sha256"],
                 "filename": event["filename"],
                 "device_id": event["device_id"],
+                "kind": event["kind"],
+                "recording_id": event["recording_id"],
                 "uploaded_at": event["occurred_at"],
                 "version": _version(event["occurred_at"]),
             },
@@ -123,6 +135,8 @@ class MetadataStore:
                 "lon": event["lon"],
                 "location_source": event["location_source"],
                 "signature_model": event["signature_model"],
+                "kind": event["kind"],
+                "rotation": event["rotation"],
                 "probed_at": event["occurred_at"],
                 "version": _version(event["occurred_at"]),
             },
@@ -157,6 +171,38 @@ class MetadataStore:
             "SELECT * FROM assets FINAL WHERE user_id = {u:String} AND capture_id = {c:String}", u=user_id, c=capture_id
         )
         return {row["kind"]: row for row in rows}
+
+    def upsert_recording(
+        self, event: dict[str, Any], stage: str, device_id: str, kind: str, capture_id: str | None = None
+    ) -> None:
+        self._insert(
+            "recordings",
+            {
+                "user_id": event["user_id"],
+                "recording_id": event["recording_id"],
+                "stage": stage,
+                "event_id": event["event_id"],
+                "device_id": device_id,
+                "kind": kind,
+                "capture_id": capture_id,
+                "at": event["occurred_at"],
+                "version": _version(event["occurred_at"]),
+            },
+        )
+
+    def recordings(self, user_id: str, device_id: str) -> list[dict[str, Any]]:
+        """A device's recordings, newest first: started, stopped (if so) and the capture that came of it."""
+        return self._rows(
+            "SELECT recording_id, anyIf(kind, stage = 'started') AS kind, minIf(at, stage = 'started') AS started_at,"
+            " countIf(stage = 'stopped') > 0 AS stopped, countIf(stage = 'uploaded') > 0 AS uploaded,"
+            " anyIf(capture_id, stage = 'uploaded') AS capture_id"
+            " FROM recordings FINAL WHERE user_id = {u:String} AND recording_id IN ("
+            "   SELECT recording_id FROM recordings FINAL"
+            "   WHERE user_id = {u:String} AND stage = 'started' AND device_id = {d:String})"
+            " GROUP BY recording_id ORDER BY started_at DESC",
+            u=user_id,
+            d=device_id,
+        )
 
     def reject_capture(self, event: dict[str, Any]) -> None:
         """A refused capture leaves no capture or clip row, only the record of why (idempotent)."""
@@ -250,7 +296,7 @@ class MetadataStore:
         end: datetime | None,
     ) -> list[dict[str, Any]]:
         """The user's probed clips within ``radius_km`` of a place and inside [start, end), oldest first."""
-        where = ["user_id = {u:String}"]
+        where = ["user_id = {u:String}", "kind = 'video'"]  # stills cannot be cut into a video by stream copy
         params: dict[str, Any] = {"u": user_id}
         if lat is not None and lon is not None:
             where.append("lat IS NOT NULL AND geoDistance(lon, lat, {lon:Float64}, {lat:Float64}) <= {r:Float64}")

@@ -38,6 +38,8 @@ class Probe:
     captured_at: datetime | None
     location: tuple[float, float] | None
     signature: list[float] = field(default_factory=list)
+    kind: str = "video"
+    rotation: int = 0  # counter-clockwise degrees to turn the picture for display
 
 
 def parse_time(text: str) -> datetime | None:
@@ -90,7 +92,7 @@ def _probe(path: Path) -> Probe:
         declared = (container.duration or 0) / 1_000_000
         if declared > 0 and last_end < declared * 0.9 - 0.1:
             raise MediaError(f"the file is truncated: {last_end:.2f}s of video of {declared:.2f}s declared")
-        signature = _signature(container, video)
+        signature, rotation = _first_frame(container, video)
         fps = float(video.average_rate) if video.average_rate else 0.0
         return Probe(
             duration_s=round(last_end, 3),
@@ -103,6 +105,7 @@ def _probe(path: Path) -> Probe:
             captured_at=_first(metadata, TIME_KEYS, parse_time),
             location=_first(metadata, LOCATION_KEYS, parse_iso6709),
             signature=signature,
+            rotation=rotation,
         )
 
 
@@ -124,16 +127,82 @@ def _scan_packets(container: av.container.InputContainer, video: av.VideoStream)
     return sorted(keyframes), end
 
 
-def _signature(container: av.container.InputContainer, video: av.VideoStream) -> list[float]:
-    """A 4×4×4 RGB colour histogram of the first decodable frame: cheap, and enough to tell scenes apart."""
+def signature_of(rgb: np.ndarray) -> list[float]:
+    """A 4×4×4 RGB colour histogram: cheap, and enough to tell scenes apart."""
+    bins = (rgb // 64).reshape(-1, 3).astype(np.int64)
+    hist = np.bincount(bins[:, 0] * 16 + bins[:, 1] * 4 + bins[:, 2], minlength=SIGNATURE_SIZE)
+    vec = hist.astype(np.float64)
+    return [float(x) for x in vec / (np.linalg.norm(vec) or 1.0)]
+
+
+def _first_frame(container: av.container.InputContainer, video: av.VideoStream) -> tuple[list[float], int]:
+    """The signature and display rotation (from the display matrix, as phones write it) of the first frame."""
     container.seek(0)
     try:
         for frame in container.decode(video):
             rgb = frame.to_ndarray(width=64, height=36, format="rgb24")
-            bins = (rgb // 64).reshape(-1, 3).astype(np.int64)
-            hist = np.bincount(bins[:, 0] * 16 + bins[:, 1] * 4 + bins[:, 2], minlength=SIGNATURE_SIZE)
-            vec = hist.astype(np.float64)
-            return [float(x) for x in vec / (np.linalg.norm(vec) or 1.0)]
+            return signature_of(rgb), int(frame.rotation) % 360
     except av.error.FFmpegError as exc:
         raise MediaError(f"the video does not decode ({exc.__class__.__name__})") from exc
     raise MediaError("no video frame decodes")
+
+
+# EXIF tags (Pillow's numbering): when, where, and which way up.
+EXIF_DATETIME_ORIGINAL, EXIF_OFFSET_TIME_ORIGINAL, EXIF_ORIENTATION, EXIF_GPS = 0x9003, 0x9011, 0x0112, 0x8825
+# EXIF orientation → counter-clockwise degrees (mirrored orientations keep their rotation part).
+ORIENTATION_DEGREES = {1: 0, 2: 0, 3: 180, 4: 180, 5: 270, 6: 270, 7: 90, 8: 90}
+
+
+def probe_photo(path: Path) -> Probe:
+    """A JPEG still ("take a picture"): size, EXIF capture time, GPS and orientation."""
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415
+
+    try:
+        with Image.open(path) as image:
+            if image.format != "JPEG":
+                raise MediaError(f"photos must be JPEG, not {image.format}")
+            width, height = image.size
+            exif = image.getexif()
+            image.draft("RGB", (128, 128))  # decode a small version only: the signature needs no more
+            rgb = np.asarray(image.convert("RGB").resize((64, 36)))
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise MediaError(f"not a readable photo ({exc.__class__.__name__})") from exc
+    details = exif.get_ifd(0x8769)
+    return Probe(
+        duration_s=0.0,
+        width=width,
+        height=height,
+        fps=0.0,
+        video_codec="jpeg",
+        audio_codec=None,
+        keyframes=[],
+        captured_at=_exif_time(details),
+        location=_exif_gps(exif.get_ifd(EXIF_GPS)),
+        signature=signature_of(rgb),
+        kind="photo",
+        rotation=ORIENTATION_DEGREES.get(int(exif.get(EXIF_ORIENTATION, 1) or 1), 0),
+    )
+
+
+def _exif_time(details: dict[int, object]) -> datetime | None:
+    raw = details.get(EXIF_DATETIME_ORIGINAL)
+    if not isinstance(raw, str):
+        return None
+    offset = details.get(EXIF_OFFSET_TIME_ORIGINAL)
+    # EXIF writes "2025:06:12 09:15:00" in local time, with the offset (if any) in a tag of its own.
+    text = raw.strip().replace(":", "-", 2).replace(" ", "T") + (offset if isinstance(offset, str) else "Z")
+    return parse_time(text)
+
+
+def _exif_gps(gps: dict[int, object]) -> tuple[float, float] | None:
+    try:
+        lat = _degrees(gps[2]) * (-1 if gps.get(1) == "S" else 1)
+        lon = _degrees(gps[4]) * (-1 if gps.get(3) == "W" else 1)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return None
+    return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
+
+
+def _degrees(dms: object) -> float:
+    d, m, sec = (float(x) for x in dms)  # type: ignore[attr-defined]
+    return d + m / 60 + sec / 3600

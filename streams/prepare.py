@@ -34,6 +34,8 @@ def _prepare(services: Services, event: dict[str, Any]) -> tuple[mezzanine.Prepa
 
 
 async def on_media_probed(services: Services, event: dict[str, Any]) -> None:
+    if event["kind"] != "video":
+        return  # stills need no mezzanine; their poster comes with the photo itself
     prepared, seconds = await asyncio.to_thread(_prepare, services, event)
     user, capture = event["user_id"], event["capture_id"]
     await services.emit_derived(

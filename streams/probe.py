@@ -18,7 +18,8 @@ async def on_capture_uploaded(services: Services, event: dict[str, Any]) -> None
     key = event["object_key"]
     try:
         path = await asyncio.to_thread(services.blobs.fetch, key)
-        facts = await asyncio.to_thread(media.probe, path)
+        read = media.probe_photo if event["kind"] == "photo" else media.probe
+        facts = await asyncio.to_thread(read, path)
     except (media.MediaError, MissingBlob) as exc:
         # Refused for good: drop the blob so nothing half-ingested remains, and say why.
         await asyncio.to_thread(services.blobs.discard, key)
@@ -59,4 +60,6 @@ def probed_fields(event: dict[str, Any], facts: media.Probe) -> dict[str, Any]:
         "location_source": location_source,
         "signature_model": media.SIGNATURE_MODEL,
         "signature": facts.signature,
+        "kind": facts.kind,
+        "rotation": facts.rotation,
     }

@@ -19,6 +19,14 @@ def project(services: Services, event_name: str, event: dict[str, Any]) -> bool:
     """Write one event into the read models; False if this projector has nothing to do with it."""
     if event_name == "CaptureUploaded":
         services.store.upsert_capture(event)
+        if event["recording_id"]:
+            services.store.upsert_recording(
+                event, "uploaded", event["device_id"] or "", event["kind"], event["capture_id"]
+            )
+    elif event_name == "CaptureStarted":
+        services.store.upsert_recording(event, "started", event["device_id"], event["kind"])
+    elif event_name == "CaptureStopped":
+        services.store.upsert_recording(event, "stopped", event["device_id"], "video")
     elif event_name == "CaptureRejected":
         services.store.reject_capture(event)
         services.vectors.delete(event["user_id"], event["capture_id"])

@@ -21,6 +21,8 @@ log = logging.getLogger("reverie.events")
 EVENT_TOPICS = {
     "CaptureUploaded": "captures",
     "CaptureRejected": "captures",
+    "CaptureStarted": "captures",
+    "CaptureStopped": "captures",
     "MediaProbed": "media",
     "MezzanineReady": "media",
     "ThumbnailsReady": "media",

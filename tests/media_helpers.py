@@ -59,3 +59,49 @@ def damaged(data: bytes, kind: str, where: float, flips: list[int]) -> bytes:
             spoiled[position % len(spoiled)] ^= 0xFF
         return bytes(spoiled)
     return bytes(flips[i % len(flips)] % 256 for i in range(int(where * 4000))) if flips else b""
+
+
+def photo_with_exif(
+    path: Path,
+    lat: float | None = None,
+    lon: float | None = None,
+    when: str | None = None,
+    orientation: int = 1,
+    image: str = "coffee",
+) -> Path:
+    """A JPEG as a phone writes it: EXIF DateTimeOriginal with its offset, GPS in degrees/minutes/seconds."""
+    from PIL import Image
+
+    img = Image.fromarray(photo(image))
+    exif = img.getexif()
+    exif[0x0112] = orientation
+    if when is not None:
+        details = exif.get_ifd(0x8769)
+        details[0x9003] = when  # "2025:06:12 11:15:00"
+        details[0x9011] = "+02:00"
+    if lat is not None and lon is not None:
+
+        def dms(value: float) -> tuple[float, float, float]:
+            value = abs(value)
+            d, rest = int(value), (value - int(value)) * 60
+            return (float(d), float(int(rest)), round((rest - int(rest)) * 60, 4))
+
+        gps = exif.get_ifd(0x8825)
+        gps.update({1: "N" if lat >= 0 else "S", 2: dms(lat), 3: "E" if lon >= 0 else "W", 4: dms(lon)})
+    img.save(path, "JPEG", exif=exif, quality=90)
+    return path
+
+
+def rotated_clip(path: Path, degrees: int) -> Path:
+    """A short clip whose display matrix says: turn me ``degrees`` counter-clockwise (a phone held upright)."""
+    with av.open(str(path), "w", format="mp4") as out:
+        video = out.add_stream("libx264", rate=30, options={"preset": "ultrafast"})
+        video.width, video.height, video.pix_fmt = 320, 180, "yuv420p"
+        video.set_display_rotation(degrees)
+        for i in range(30):
+            frame = av.VideoFrame.from_ndarray(np.full((180, 320, 3), i * 8, np.uint8), format="rgb24")
+            for packet in video.encode(frame):
+                out.mux(packet)
+        for packet in video.encode(None):
+            out.mux(packet)
+    return path

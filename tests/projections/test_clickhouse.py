@@ -39,6 +39,8 @@ def probed(user: str, capture: str, lat: float | None, lon: float | None, at: da
         location_source="container",
         signature_model="m",
         signature=[1.0],
+        kind="video",
+        rotation=0,
     )
 
 

@@ -63,3 +63,39 @@ def test_parse_time():
     assert parse_time("2025-06-12T11:15:00+02:00") == datetime(2025, 6, 12, 9, 15, tzinfo=UTC)
     assert parse_time("1970-01-01T00:00:00Z") is None  # an unset camera clock
     assert parse_time("yesterday") is None
+
+
+def test_photo_exif_time_place_and_orientation(tmp_path: Path):
+    from streams.media import probe_photo
+    from tests.media_helpers import photo_with_exif
+
+    facts = probe_photo(
+        photo_with_exif(tmp_path / "p.jpg", lat=48.8584, lon=2.2945, when="2025:06:12 11:15:00", orientation=6)
+    )
+    assert facts.kind == "photo" and facts.video_codec == "jpeg" and facts.duration_s == 0.0
+    assert (facts.width, facts.height) == (600, 400)
+    assert facts.captured_at == datetime(2025, 6, 12, 9, 15, tzinfo=UTC)  # 11:15 at +02:00
+    assert facts.location == pytest.approx((48.8584, 2.2945), abs=1e-4)
+    assert facts.rotation == 270
+    bare = probe_photo(photo_with_exif(tmp_path / "bare.jpg"))
+    assert bare.captured_at is None and bare.location is None and bare.rotation == 0
+
+
+def test_not_a_photo(tmp_path: Path):
+    from PIL import Image
+
+    from streams.media import probe_photo
+
+    (tmp_path / "x.jpg").write_bytes(b"\xff\xd8\xff" + b"\x00" * 100)
+    with pytest.raises(MediaError, match="photo"):
+        probe_photo(tmp_path / "x.jpg")
+    Image.new("RGB", (10, 10)).save(tmp_path / "x.png")
+    with pytest.raises(MediaError, match="JPEG"):
+        probe_photo(tmp_path / "x.png")
+
+
+@pytest.mark.parametrize("degrees", [0, 90, 180, 270])
+def test_display_rotation_is_read(tmp_path: Path, degrees: int):
+    from tests.media_helpers import rotated_clip
+
+    assert probe(rotated_clip(tmp_path / "r.mp4", degrees)).rotation == degrees
