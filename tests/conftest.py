@@ -11,6 +11,7 @@ import asyncio
 import socket
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ from infra.settings import Settings, load_settings
 from projections.clickhouse import MetadataStore
 from projections.vectors import open_vectors
 from schemas.codec import registry
+from streams.blobs import BlobStore
+from streams.events import new_event
 from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
 from streams.topics import ensure_topics
 
@@ -106,6 +109,30 @@ def served(settings: Settings) -> Iterator[Served]:
     s.start()
     yield s
     s.close()
+
+
+def stored_upload(
+    settings: Settings, path: Path, user: str, capture_id: str, key: str | None = None, **fields: object
+) -> dict:
+    """Put a file in the bucket and build the CaptureUploaded a gateway would emit for it (bypassing its checks)."""
+    key = key or f"raw/{user}/2025/06/12/{capture_id}.mp4"
+    blobs = BlobStore(settings)
+    blobs.ensure_bucket()
+    blobs.put_file(key, path, "video/mp4")
+    event = new_event(
+        user,
+        capture_id=capture_id,
+        object_key=key,
+        content_type="video/mp4",
+        size_bytes=path.stat().st_size,
+        sha256="0" * 64,
+        filename=path.name,
+        device_id=None,
+        client_captured_at=datetime(2025, 6, 12, tzinfo=UTC),
+        client_lat=None,
+        client_lon=None,
+    )
+    return {**event, **fields}
 
 
 def upload_album(client: Client, clips: list[tuple[album.SampleClip, Path]]) -> dict[str, album.SampleClip]:

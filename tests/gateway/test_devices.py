@@ -10,8 +10,7 @@ import pytest
 from gateway.client import GatewayError
 from schemas.codec import SCHEMA_DIR, Registry
 from streams.blobs import BlobStore
-from streams.events import new_event
-from tests.conftest import Served, decode_all, produce, read_topic
+from tests.conftest import Served, decode_all, produce, read_topic, stored_upload
 from tests.media_helpers import photo_with_exif, small_clip
 
 pytestmark = pytest.mark.integration
@@ -91,21 +90,7 @@ def test_version_1_upload_events_still_flow_through_the_agents(served: Served, t
         (v1_folder / path.name).write_text(path.read_text())
     old_writer = Registry(v1_folder)
     clip = small_clip(tmp_path / "old.mp4", seconds=1)
-    key = "raw/alice/2025/06/12/old-1.mp4"
-    BlobStore(served.settings).put_file(key, clip, "video/mp4")
-    event = new_event(
-        "alice",
-        capture_id="old-1",
-        object_key=key,
-        content_type="video/mp4",
-        size_bytes=clip.stat().st_size,
-        sha256="0" * 64,
-        filename="old.mp4",
-        device_id=None,
-        client_captured_at=None,
-        client_lat=None,
-        client_lon=None,
-    )
+    event = stored_upload(served.settings, clip, "alice", "old-1")
     data = old_writer.encode("CaptureUploaded", event)
     assert old_writer.writer_of(data).version == 1
     produce(served.settings, "captures", [(b"alice", data)])

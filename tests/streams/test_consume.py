@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from schemas.codec import registry
 from streams.blobs import BlobStore
-from streams.events import new_event
-from tests.conftest import Served, decode_all, produce, read_topic
+from tests.conftest import Served, decode_all, produce, read_topic, stored_upload
 from tests.media_helpers import small_clip
 
 pytestmark = pytest.mark.integration
 
 
-def upload_event(served: Served, path: Path, user: str, capture_id: str) -> dict:
-    key = f"raw/{user}/2025/06/12/{capture_id}.mp4"
-    BlobStore(served.settings).put_file(key, path, "video/mp4")
-    return new_event(
-        user,
-        capture_id=capture_id,
-        object_key=key,
-        content_type="video/mp4",
-        size_bytes=path.stat().st_size,
-        sha256="0" * 64,
-        filename=path.name,
-        device_id=None,
-        client_captured_at=datetime(2025, 6, 12, tzinfo=UTC),
-        client_lat=None,
-        client_lon=None,
-    )
-
-
 def test_poison_messages_are_dead_lettered_and_the_stream_goes_on(served: Served, tmp_path: Path):
     settings = served.settings
-    good = upload_event(served, small_clip(tmp_path / "good.mp4", seconds=1), "alice", "good-1")
+    good = stored_upload(served.settings, small_clip(tmp_path / "good.mp4", seconds=1), "alice", "good-1")
     junk = tmp_path / "junk.mp4"
     junk.write_bytes(b"\x00" * 4096)
-    bad_blob = upload_event(served, junk, "alice", "bad-blob-1")
+    bad_blob = stored_upload(served.settings, junk, "alice", "bad-blob-1")
     wrong_fp = bytearray(registry().encode("CaptureUploaded", good))
     wrong_fp[5] ^= 0xFF
     produce(

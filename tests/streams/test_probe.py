@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,7 @@ from hypothesis import strategies as st
 
 from schemas.codec import registry
 from streams.blobs import BlobStore
-from streams.events import new_event
-from tests.conftest import Served, produce
+from tests.conftest import Served, produce, stored_upload
 from tests.media_helpers import damaged, small_clip
 
 pytestmark = pytest.mark.integration
@@ -40,23 +38,7 @@ def test_damaged_files_are_probed_or_rejected_with_a_reason(served: Served, clip
         capture_id = f"{kind}-{uuid.uuid4().hex[:8]}"
         path = tmp_path / f"{capture_id}.mp4"
         path.write_bytes(damaged(clip_bytes, kind, where, flips) or b"\x00")
-        key = f"raw/alice/2025/06/12/{capture_id}.mp4"
-        blobs.put_file(key, path, "video/mp4")
-        events.append(
-            new_event(
-                "alice",
-                capture_id=capture_id,
-                object_key=key,
-                content_type="video/mp4",
-                size_bytes=path.stat().st_size,
-                sha256="0" * 64,
-                filename=path.name,
-                device_id=None,
-                client_captured_at=datetime(2025, 6, 12, tzinfo=UTC),
-                client_lat=None,
-                client_lon=None,
-            )
-        )
+        events.append(stored_upload(served.settings, path, "alice", capture_id))
     produce(served.settings, "captures", [(b"alice", registry().encode("CaptureUploaded", e)) for e in events])
     client = served.client("alice")
     deadline = time.monotonic() + 30

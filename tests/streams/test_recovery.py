@@ -15,39 +15,29 @@ from infra.album import captured_at
 from infra.process import running_pid
 from infra.settings import Settings
 from schemas.codec import registry
-from streams.blobs import BlobStore
-from streams.events import new_event
-from tests.conftest import Served, decode_all, isolated, produce, read_topic, snapshot
+from tests.conftest import Served, decode_all, isolated, produce, read_topic, snapshot, stored_upload
 
 pytestmark = pytest.mark.integration
 COPIES = 2  # each album clip uploaded under two ids: enough events that the kill lands mid-stream
 
 
 def album_events(settings: Settings, sample_album) -> list[dict]:
-    blobs = BlobStore(settings)
-    blobs.ensure_bucket()
-    events = []
-    for copy in range(COPIES):
-        for clip, path in sample_album:
-            capture_id = f"{clip.name}-{copy}"
-            key = f"raw/wearer/2026/01/01/{capture_id}.mp4"
-            blobs.put_file(key, path, "video/mp4")
-            event = new_event(
-                "wearer",
-                capture_id=capture_id,
-                object_key=key,
-                content_type="video/mp4",
-                size_bytes=path.stat().st_size,
-                sha256=f"{copy:064d}",
-                filename=path.name,
-                device_id="glasses-1",
-                client_captured_at=captured_at(clip),
-                client_lat=clip.lat,
-                client_lon=clip.lon,
-            )
-            event["occurred_at"] = datetime(2026, 1, 1, tzinfo=UTC)
-            events.append(event)
-    return events
+    return [
+        stored_upload(
+            settings,
+            path,
+            "wearer",
+            f"{clip.name}-{copy}",
+            sha256=f"{copy:064d}",
+            device_id="glasses-1",
+            client_captured_at=captured_at(clip),
+            client_lat=clip.lat,
+            client_lon=clip.lon,
+            occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )
+        for copy in range(COPIES)
+        for clip, path in sample_album
+    ]
 
 
 def probed(served: Served, ids: list[str]) -> int:
