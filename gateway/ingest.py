@@ -67,9 +67,15 @@ async def ingest(services: Services, user_id: str, received: Received) -> tuple[
         raise ApiError(422, f"checksum mismatch: the device said sha256 {received.sha256}, the server got {sha256}")
     kind = "photo" if is_jpeg(received.path) else "video"
     try:
-        await asyncio.to_thread(media.probe_photo if kind == "photo" else media.probe, received.path)
+        facts = await asyncio.to_thread(media.probe_photo if kind == "photo" else media.probe, received.path)
     except media.MediaError as exc:
         raise ApiError(422, f"not a usable {kind}: {exc}") from None
+    if facts.duration_s > services.settings.max_clip_seconds:
+        raise ApiError(
+            422,
+            f"the clip lasts {facts.duration_s:.0f} s; clips may last at most "
+            f"{services.settings.max_clip_seconds:.0f} s",
+        )
     known = await asyncio.to_thread(services.store.capture_by_sha, user_id, sha256)
     if known is not None:
         return capture_json(known["capture_id"], known["object_key"], sha256, size), False

@@ -44,6 +44,7 @@ class Settings:
     http_port: int = 8080
     token_secret: str = "reverie-dev-secret-change-me"
     max_upload_bytes: int = 512 * 1024 * 1024
+    max_clip_seconds: float = 15 * 60.0
     # Per user: what may be stored in all (a clear 413 past either)
     quota_bytes: int = 50 * 1024**3
     quota_count: int = 100_000

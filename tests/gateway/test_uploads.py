@@ -130,3 +130,23 @@ def test_a_wrong_device_checksum_is_refused(served: Served, tmp_path: Path):
     with pytest.raises(GatewayError, match="checksum mismatch"):
         client.resume(url, clip)
     assert raw_objects(served) == []
+
+
+def test_quotas_and_limits_give_clear_errors(settings, tmp_path: Path):
+    served = Served(settings.with_(quota_count=1, quota_bytes=2 * MB, max_clip_seconds=2.5))
+    served.start()
+    try:
+        client = served.client("alice")
+        first = client.upload(small_clip(tmp_path / "a.mp4", seconds=1))
+        client.wait_probed(first["capture_id"])
+        with pytest.raises(GatewayError) as err:
+            client.upload(small_clip(tmp_path / "b.mp4", seconds=1, image="coffee"))
+        assert err.value.status == 413 and "capture quota reached: 1 of 1" in err.value.body["error"]
+        big = served.client("bob").http.post("/v1/uploads", headers={**TUS, "Upload-Length": str(3 * MB)})
+        assert big.status_code == 413 and "storage quota exceeded" in big.json()["error"]
+        with pytest.raises(GatewayError) as err:
+            served.client("bob").upload(small_clip(tmp_path / "long.mp4", seconds=3))
+        assert err.value.status == 422 and "at most 2 s" in err.value.body["error"]
+        assert raw_objects(served) == [first["object_key"]]
+    finally:
+        served.close()
