@@ -34,7 +34,9 @@ X264 = {
     "sc_threshold": "0",
     "bframes": "0",
 }
-FRAGMENTED = {"movflags": "+frag_keyframe+empty_moov+default_base_moof"}
+# make_non_negative: without it the muxer shifts video by the AAC encoder's priming (21 ms) and the keyframes
+# land at 0.521 s, 1.021 s… instead of on the half seconds the planner cuts at.
+FRAGMENTED = {"movflags": "+frag_keyframe+empty_moov+default_base_moof", "avoid_negative_ts": "make_non_negative"}
 
 
 @dataclass
