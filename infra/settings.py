@@ -51,6 +51,8 @@ class Settings:
     # Background preparation: mezzanine copy (this height, never upscaled) and thumbnails of every clip
     prepare_media: bool = True
     mezzanine_height: int = 1080
+    # Enrichment agents
+    enrich_places: bool = True
     # Memories
     default_target_seconds: float = 120.0
     place_radius_km: float = 30.0

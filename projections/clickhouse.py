@@ -43,6 +43,11 @@ DDL = (
         user_id String, recording_id String, stage LowCardinality(String), event_id String, device_id String,
         kind LowCardinality(String), capture_id Nullable(String), at DateTime64(3, 'UTC'), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, recording_id, stage)""",
+    """CREATE TABLE IF NOT EXISTS places (
+        user_id String, capture_id String, event_id String, city String, region String, subregion String,
+        country_code LowCardinality(String), country LowCardinality(String), distance_km Float64,
+        gazetteer LowCardinality(String), resolved_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
     """CREATE TABLE IF NOT EXISTS assets (
         user_id String, capture_id String, kind LowCardinality(String), event_id String, object_key String,
         keyframes Array(Float64), times Array(Float64), made_at DateTime64(3, 'UTC'), version UInt64
@@ -53,7 +58,7 @@ DDL = (
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
 )
 
-TABLES = ("captures", "clips", "assets", "memories", "rejections", "recordings")
+TABLES = ("captures", "clips", "assets", "places", "memories", "rejections", "recordings")
 # Columns that say when or by which delivery a row was written, not what it says: left out of comparisons.
 VOLATILE = {
     "captures": ("event_id", "version"),
@@ -62,6 +67,7 @@ VOLATILE = {
     "rejections": ("event_id", "version", "rejected_at"),
     "assets": ("event_id", "version", "made_at"),
     "recordings": ("event_id", "version"),
+    "places": ("event_id", "version", "resolved_at"),
 }
 
 
@@ -172,6 +178,34 @@ class MetadataStore:
         )
         return {row["kind"]: row for row in rows}
 
+    def upsert_place(self, event: dict[str, Any]) -> None:
+        self._insert(
+            "places",
+            {
+                "user_id": event["user_id"],
+                "capture_id": event["capture_id"],
+                "event_id": event["event_id"],
+                "city": event["city"],
+                "region": event["region"],
+                "subregion": event["subregion"],
+                "country_code": event["country_code"],
+                "country": event["country"],
+                "distance_km": event["distance_km"],
+                "gazetteer": event["gazetteer"],
+                "resolved_at": event["occurred_at"],
+                "version": _version(event["occurred_at"]),
+            },
+        )
+
+    def place(self, user_id: str, capture_id: str) -> dict[str, Any] | None:
+        rows = self._rows(
+            "SELECT city, region, country_code, country FROM places FINAL"
+            " WHERE user_id = {u:String} AND capture_id = {c:String}",
+            u=user_id,
+            c=capture_id,
+        )
+        return rows[0] if rows else None
+
     def upsert_recording(
         self, event: dict[str, Any], stage: str, device_id: str, kind: str, capture_id: str | None = None
     ) -> None:
@@ -208,7 +242,7 @@ class MetadataStore:
         """A refused capture leaves no capture or clip row, only the record of why (idempotent)."""
         params = {"u": event["user_id"], "c": event["capture_id"]}
         with self._lock:
-            for table in ("captures", "clips", "assets"):
+            for table in ("captures", "clips", "assets", "places"):
                 self.client.command(
                     f"DELETE FROM {table} WHERE user_id = {{u:String}} AND capture_id = {{c:String}}", parameters=params
                 )

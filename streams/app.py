@@ -7,6 +7,7 @@
 | planner   | memories: MemoryRequested    | memories: MemoryPlanned / MemoryFailed |
 | render    | memories: MemoryPlanned      | memories: MemoryRendered / MemoryFailed|
 | prepare   | media: MediaProbed           | media: MezzanineReady, ThumbnailsReady |
+| places    | media: MediaProbed (GPS)     | enrichments: PlaceResolved             |
 
 Every agent runs the same loop (``streams.consume``): poison messages go to ``<prefix>.dead-letter``.
 """
@@ -19,7 +20,7 @@ from typing import Any
 import faust
 
 from infra.settings import Settings
-from streams import planner, prepare, probe, projector, render
+from streams import enrich_places, planner, prepare, probe, projector, render
 from streams.consume import consume
 from streams.services import TOPICS, Services
 
@@ -64,8 +65,12 @@ class StreamApp:
         self._agent("render", self.topics["memories"], _only("MemoryPlanned", render.on_memory_planned, self.services))
         if settings.prepare_media:
             self._agent("prepare", self.topics["media"], _only("MediaProbed", prepare.on_media_probed, self.services))
+        if settings.enrich_places:
+            self._agent(
+                "places", self.topics["media"], _only("MediaProbed", enrich_places.on_media_probed, self.services)
+            )
         projected = self.app.topic(
-            *(settings.topic(n) for n in ("captures", "media", "memories")),
+            *(settings.topic(n) for n in ("captures", "media", "enrichments", "memories")),
             key_serializer="raw",
             value_serializer="raw",
         )

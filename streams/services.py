@@ -30,6 +30,7 @@ EVENT_TOPICS = {
     "MemoryPlanned": "memories",
     "MemoryRendered": "memories",
     "MemoryFailed": "memories",
+    "PlaceResolved": "enrichments",
     "DeadLettered": "dead-letter",
 }
 TOPICS = tuple(dict.fromkeys(EVENT_TOPICS.values()))

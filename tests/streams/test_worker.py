@@ -50,6 +50,14 @@ def test_paris_memory_is_playable_near_its_target_and_only_from_paris(album_serv
     assert memory["duration_s"] == pytest.approx(30.0, rel=0.05)
 
 
+def test_every_clip_with_gps_gets_its_place_in_words(album_server):
+    served, ids = album_server
+    client = served.client("wearer")
+    for capture_id, clip in ids.items():
+        place = client.capture(capture_id)["place"]
+        assert place is not None and place["city"] in (clip.city, f"{clip.city} City"), (clip.name, place)
+
+
 def test_time_and_place_filters_and_clear_failures(album_server):
     served, ids = album_server
     client = served.client("wearer")
