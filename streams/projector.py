@@ -48,6 +48,10 @@ def project(services: Services, event_name: str, event: dict[str, Any]) -> bool:
     elif event_name == "ThumbnailsReady":
         services.store.upsert_asset(event, "poster", event["poster_key"])
         services.store.upsert_asset(event, "strip", event["strip_key"], times=event["strip_times"])
+    elif event_name == "PeopleAssigned":
+        services.store.upsert_faces(event)
+    elif event_name == "PersonNamed":
+        services.store.upsert_person(event)
     elif event_name == "PlaceResolved":
         services.store.upsert_place(event)
     elif event_name in MEMORY_STAGES:

@@ -13,6 +13,8 @@ from projections.vectors import VectorStore, open_vectors
 from schemas.codec import Registry, registry
 from streams.blobs import BlobStore
 from streams.events import new_event, stable_id
+from streams.faces import EMBEDDING_SIZE as FACE_SIZE
+from streams.faces import MODEL as FACE_MODEL
 from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
 
 log = logging.getLogger("reverie.events")
@@ -31,6 +33,9 @@ EVENT_TOPICS = {
     "MemoryRendered": "memories",
     "MemoryFailed": "memories",
     "PlaceResolved": "enrichments",
+    "FacesDetected": "enrichments",
+    "PeopleAssigned": "enrichments",
+    "PersonNamed": "people",
     "DeadLettered": "dead-letter",
 }
 TOPICS = tuple(dict.fromkeys(EVENT_TOPICS.values()))
@@ -44,6 +49,7 @@ class Services:
     settings: Settings
     store: MetadataStore
     vectors: VectorStore
+    face_vectors: VectorStore
     blobs: BlobStore
     registry: Registry
     send: Send
@@ -57,6 +63,7 @@ class Services:
             settings=settings,
             store=MetadataStore(settings.clickhouse),
             vectors=open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE),
+            face_vectors=open_vectors(settings.qdrant, FACE_MODEL, FACE_SIZE),
             blobs=blobs,
             registry=registry(),
             send=send,
@@ -64,6 +71,7 @@ class Services:
 
     def close(self) -> None:
         self.vectors.close()
+        self.face_vectors.close()
         self.store.close()
 
     async def emit(self, event_name: str, event: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,87 @@
+"""People: who the faces in a user's album belong to, and what the user calls them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from gateway.errors import ApiError
+from streams.services import Services
+
+MAX_NAME = 80
+
+
+def _person_json(row: dict[str, Any]) -> dict[str, Any]:
+    capture_id, t, x, y, w, h = row["sample"]
+    return {
+        "person_id": row["person_id"],
+        "name": row["name"] or None,
+        "relationship": row["relationship"],
+        "faces": row["faces"],
+        "captures": row["captures"],
+        "sample": {"capture_id": capture_id, "t": t, "box": [x, y, w, h]},
+    }
+
+
+async def list_people(request: Request) -> JSONResponse:
+    """Your people.
+    ---
+    summary: People found in your album, most seen first, with a sample face
+    security: [{bearer: []}]
+    responses:
+      200: {description: The people.}
+    """
+    services: Services = request.app.state.services
+    rows = await asyncio.to_thread(services.store.people, request.state.user_id)
+    return JSONResponse({"people": [_person_json(r) for r in rows]})
+
+
+async def name_person(request: Request) -> JSONResponse:
+    """Name one of your people.
+    ---
+    summary: Name a person and say who they are to you ("Anna", "wife"; "me" for the wearer)
+    security: [{bearer: []}]
+    parameters:
+      - {name: person_id, in: path, required: true, schema: {type: string}}
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [name]
+            properties:
+              name: {type: string, maxLength: 80}
+              relationship: {type: string, maxLength: 80}
+    responses:
+      202: {description: PersonNamed was emitted.}
+      404: {description: No such person in your album.}
+      422: {description: The body is not valid.}
+    """
+    services: Services = request.app.state.services
+    user_id, person_id = request.state.user_id, str(request.path_params["person_id"])
+    try:
+        body = json.loads(await request.body() or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("name"), str) or not body["name"].strip():
+        raise ApiError(422, "the body must be JSON with a non-empty string 'name'")
+    relationship = body.get("relationship")
+    if relationship is not None and (not isinstance(relationship, str) or len(relationship) > MAX_NAME):
+        raise ApiError(422, f"relationship must be a string of at most {MAX_NAME} characters")
+    name = body["name"].strip()[:MAX_NAME]
+    known = {r["person_id"] for r in await asyncio.to_thread(services.store.people, user_id)}
+    if person_id not in known:
+        raise ApiError(404, "no such person in your album")
+    await services.emit_new(
+        "PersonNamed",
+        user_id,
+        person_id=person_id,
+        name=name,
+        relationship=relationship.strip().lower() if relationship else None,
+    )
+    return JSONResponse({"person_id": person_id, "name": name, "relationship": relationship}, 202)

@@ -1,0 +1,42 @@
+"""The faces enricher: MediaProbed → FacesDetected, from keyframes (about one a second) or the photo itself."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from streams import faces, media
+from streams.services import Services
+
+
+def detect(services: Services, event: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
+    path = services.blobs.fetch(event["object_key"])
+    model = faces.load(services.settings.face_model_dir or None)
+    if event["kind"] == "photo":
+        frames = [(0.0, media.photo_frame(path))]
+    else:
+        frames = media.sample_frames(path, per_second=services.settings.face_frames_per_second)
+    found = []
+    for t, bgr in frames:
+        for face in model.faces(bgr):
+            x, y, w, h = face.box
+            found.append(
+                {
+                    "t": t,
+                    "x": x,
+                    "y": y,
+                    "w": w,
+                    "h": h,
+                    "frame_width": int(bgr.shape[1]),
+                    "score": face.score,
+                    "embedding": face.embedding,
+                }
+            )
+    return len(frames), found
+
+
+async def on_media_probed(services: Services, event: dict[str, Any]) -> None:
+    frames, found = await asyncio.to_thread(detect, services, event)
+    await services.emit_derived(
+        "FacesDetected", event, capture_id=event["capture_id"], model=faces.MODEL, frames=frames, faces=found
+    )

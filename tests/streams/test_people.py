@@ -1,0 +1,74 @@
+"""Faces → people on the real stack: the same person across clips and photos is one person; naming works."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from infra.album import encode_clip, photo
+from tests.conftest import Served, decode_all, read_topic
+from tests.media_helpers import small_clip
+
+pytestmark = pytest.mark.integration
+
+
+def grace_hopper() -> np.ndarray:
+    import matplotlib.cbook  # noqa: PLC0415 - a real portrait that ships with matplotlib
+
+    return np.asarray(Image.open(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)))
+
+
+def wait_for(fetch, done, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while not done(value := fetch()):
+        assert time.monotonic() < deadline, f"still {value}"
+        time.sleep(0.2)
+    return value
+
+
+def test_faces_cluster_into_people_across_clips_and_photos(served: Served, tmp_path: Path):
+    client = served.client("alice")
+    astronaut_a = small_clip(tmp_path / "a.mp4", seconds=2, width=960, height=540, image="astronaut")
+    astronaut_b = tmp_path / "b.mp4"
+    encode_clip(astronaut_b, photo("astronaut"), {}, 960, 540, 2, pan=-1)
+    hopper = tmp_path / "h.mp4"
+    encode_clip(hopper, grace_hopper(), {}, 960, 540, 2)
+    coffee = small_clip(tmp_path / "c.mp4", seconds=2, width=960, height=540, image="coffee")
+    portrait = tmp_path / "p.jpg"
+    Image.fromarray(photo("astronaut")).save(portrait, "JPEG")
+    ids = {
+        name: client.upload(path)["capture_id"]
+        for name, path in [("a", astronaut_a), ("b", astronaut_b), ("h", hopper), ("c", coffee), ("p", portrait)]
+    }
+
+    people = wait_for(
+        lambda: client.http.get("/v1/people").json()["people"], lambda p: sum(x["captures"] for x in p) >= 4
+    )
+    assert len(people) == 2, people
+    astronaut = next(p for p in people if p["captures"] == 3)
+    hopper_person = next(p for p in people if p["captures"] == 1)
+    for key in ("a", "b", "p"):
+        assert client.capture(ids[key])["people"] == [astronaut["person_id"]]
+    assert client.capture(ids["h"])["people"] == [hopper_person["person_id"]]
+    assert client.capture(ids["c"])["people"] == []
+    detected = {
+        e["capture_id"]: e
+        for n, e in decode_all(read_topic(served.settings, "enrichments", expect=10))
+        if n == "FacesDetected"
+    }
+    assert detected[ids["c"]]["faces"] == [] and detected[ids["c"]]["frames"] == 2
+
+    named = client.http.post(f"/v1/people/{astronaut['person_id']}", json={"name": "Anna", "relationship": "Wife"})
+    assert named.status_code == 202
+    people = wait_for(
+        lambda: client.http.get("/v1/people").json()["people"], lambda p: any(x["name"] == "Anna" for x in p)
+    )
+    anna = next(p for p in people if p["name"] == "Anna")
+    assert anna["relationship"] == "wife" and anna["person_id"] == astronaut["person_id"]
+    assert served.client("bob").http.get("/v1/people").json()["people"] == []
+    assert served.client("bob").http.post(f"/v1/people/{anna['person_id']}", json={"name": "x"}).status_code == 404
+    assert client.http.post(f"/v1/people/{anna['person_id']}", json={"name": ""}).status_code == 422
