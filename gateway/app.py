@@ -15,7 +15,7 @@ from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway import auth, devices, people, uploads
+from gateway import auth, devices, people, preferences, uploads
 from gateway.captures import create_capture, get_capture
 from gateway.errors import ApiError, api_error, http_error
 from gateway.memories import create_memory, get_memory
@@ -109,6 +109,8 @@ def create_app(services: Services) -> Starlette:
             Route("/v1/uploads/{upload_id}", uploads.terminate, methods=["DELETE"]),
             Route("/v1/devices/{device_id}/commands", devices.command, methods=["POST"]),
             Route("/v1/devices/{device_id}/recordings", devices.recordings, methods=["GET"]),
+            Route("/v1/settings", preferences.get_preferences, methods=["GET"]),
+            Route("/v1/settings/face-recognition", preferences.set_face_recognition, methods=["PUT"]),
             Route("/v1/people", people.list_people, methods=["GET"]),
             Route("/v1/people/{person_id}", people.name_person, methods=["POST"]),
             Route("/v1/memories", create_memory, methods=["POST"]),

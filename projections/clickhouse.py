@@ -57,6 +57,9 @@ DDL = (
         user_id String, person_id String, event_id String, name String, relationship Nullable(String),
         named_at DateTime64(3, 'UTC'), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, person_id)""",
+    """CREATE TABLE IF NOT EXISTS user_settings (
+        user_id String, event_id String, face_recognition UInt8, changed_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY user_id""",
     """CREATE TABLE IF NOT EXISTS assets (
         user_id String, capture_id String, kind LowCardinality(String), event_id String, object_key String,
         keyframes Array(Float64), times Array(Float64), made_at DateTime64(3, 'UTC'), version UInt64
@@ -67,7 +70,18 @@ DDL = (
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
 )
 
-TABLES = ("captures", "clips", "assets", "places", "faces", "people", "memories", "rejections", "recordings")
+TABLES = (
+    "captures",
+    "clips",
+    "assets",
+    "places",
+    "faces",
+    "people",
+    "memories",
+    "rejections",
+    "recordings",
+    "user_settings",
+)
 # Columns that say when or by which delivery a row was written, not what it says: left out of comparisons.
 VOLATILE = {
     "captures": ("event_id", "version"),
@@ -79,6 +93,7 @@ VOLATILE = {
     "places": ("event_id", "version", "resolved_at"),
     "faces": ("event_id", "version", "found_at"),
     "people": ("event_id", "version", "named_at"),
+    "user_settings": ("event_id", "version", "changed_at"),
 }
 
 
@@ -285,6 +300,26 @@ class MetadataStore:
             " GROUP BY f.person_id ORDER BY faces DESC, person_id",
             u=user_id,
         )
+
+    def set_face_recognition(self, event: dict[str, Any]) -> None:
+        """Record the choice; turning it off also drops every face row of the user (the vectors go elsewhere)."""
+        self._insert(
+            "user_settings",
+            {
+                "user_id": event["user_id"],
+                "event_id": event["event_id"],
+                "face_recognition": int(event["enabled"]),
+                "changed_at": event["occurred_at"],
+                "version": _version(event["occurred_at"]),
+            },
+        )
+        if not event["enabled"]:
+            with self._lock:
+                self.client.command("DELETE FROM faces WHERE user_id = {u:String}", parameters={"u": event["user_id"]})
+
+    def face_recognition(self, user_id: str) -> bool:
+        rows = self._rows("SELECT face_recognition FROM user_settings FINAL WHERE user_id = {u:String}", u=user_id)
+        return bool(rows and rows[0]["face_recognition"])
 
     def people_on(self, user_id: str, capture_id: str) -> list[str]:
         rows = self._rows(

@@ -23,6 +23,7 @@ class VectorStore(Protocol):
     def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None: ...
     def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]: ...
     def delete(self, user_id: str, key: str) -> None: ...
+    def delete_user(self, user_id: str) -> None: ...
     def points(self, user_id: str | None = None) -> list[tuple[str, dict[str, Any]]]: ...
     def close(self) -> None: ...
 
@@ -98,6 +99,10 @@ class EdgeVectors(_Vectors):
         with self._lock:
             self.shard.update(self.q.UpdateOperation.delete_points([self.point_id(user_id, key)]))
 
+    def delete_user(self, user_id: str) -> None:
+        with self._lock:
+            self.shard.update(self.q.UpdateOperation.delete_points_by_filter(self._user_filter(user_id)))
+
     def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]:
         request = self.q.QueryRequest(
             limit=limit,
@@ -150,6 +155,9 @@ class ServerVectors(_Vectors):
 
     def delete(self, user_id: str, key: str) -> None:
         self.client.delete(self.name, points_selector=self.m.PointIdsList(points=[self.point_id(user_id, key)]))
+
+    def delete_user(self, user_id: str) -> None:
+        self.client.delete(self.name, points_selector=self.m.FilterSelector(filter=self._user_filter(user_id)))
 
     def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]:
         hits = self.client.query_points(

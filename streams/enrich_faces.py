@@ -1,4 +1,8 @@
-"""The faces enricher: MediaProbed → FacesDetected, from keyframes (about one a second) or the photo itself."""
+"""The faces enricher: MediaProbed → FacesDetected, from keyframes (about one a second) or the photo itself.
+
+Only for users who turned face recognition on (FaceRecognitionToggled); for the others nothing is looked at.
+Turning it on later does not rescan older captures: a replay of the media topic does.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +40,8 @@ def detect(services: Services, event: dict[str, Any]) -> tuple[int, list[dict[st
 
 
 async def on_media_probed(services: Services, event: dict[str, Any]) -> None:
+    if not await asyncio.to_thread(services.store.face_recognition, event["user_id"]):
+        return
     frames, found = await asyncio.to_thread(detect, services, event)
     await services.emit_derived(
         "FacesDetected", event, capture_id=event["capture_id"], model=faces.MODEL, frames=frames, faces=found

@@ -67,13 +67,18 @@ class FaceModel:
             faces = []
             for row in found:
                 x, y, w, h = (int(round(v)) for v in row[:4])
-                if min(w, h) < MIN_FACE_PX:
+                if min(w, h) < MIN_FACE_PX or not _inside(x, y, w, h, width, height):
                     continue
                 aligned = self.recognizer.alignCrop(bgr, row)
                 vector = self.recognizer.feature(aligned).reshape(-1).astype(np.float64)
                 vector /= np.linalg.norm(vector) or 1.0
                 faces.append(Face((x, y, w, h), round(float(row[14]), 4), [float(v) for v in vector]))
             return faces
+
+
+def _inside(x: int, y: int, w: int, h: int, width: int, height: int, margin: int = 2) -> bool:
+    # A face cut by the frame's edge embeds as somebody else: better no face than a wrong person.
+    return x >= margin and y >= margin and x + w <= width - margin and y + h <= height - margin
 
 
 def similarity(a: list[float], b: list[float]) -> float:

@@ -51,6 +51,8 @@ def assign(services: Services, event: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def on_faces_detected(services: Services, event: dict[str, Any]) -> None:
+    if not await asyncio.to_thread(services.store.face_recognition, event["user_id"]):
+        return  # turned off since the faces were found: keep no vector
     assignments = await asyncio.to_thread(assign, services, event)
     await services.emit_derived(
         "PeopleAssigned", event, capture_id=event["capture_id"], model=event["model"], assignments=assignments

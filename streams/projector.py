@@ -50,6 +50,10 @@ def project(services: Services, event_name: str, event: dict[str, Any]) -> bool:
         services.store.upsert_asset(event, "strip", event["strip_key"], times=event["strip_times"])
     elif event_name == "PeopleAssigned":
         services.store.upsert_faces(event)
+    elif event_name == "FaceRecognitionToggled":
+        services.store.set_face_recognition(event)
+        if not event["enabled"]:
+            services.face_vectors.delete_user(event["user_id"])
     elif event_name == "PersonNamed":
         services.store.upsert_person(event)
     elif event_name == "PlaceResolved":

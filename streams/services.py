@@ -36,6 +36,7 @@ EVENT_TOPICS = {
     "FacesDetected": "enrichments",
     "PeopleAssigned": "enrichments",
     "PersonNamed": "people",
+    "FaceRecognitionToggled": "people",
     "DeadLettered": "dead-letter",
 }
 TOPICS = tuple(dict.fromkeys(EVENT_TOPICS.values()))

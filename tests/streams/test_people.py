@@ -30,8 +30,15 @@ def wait_for(fetch, done, timeout: float = 60.0):
     return value
 
 
+def turn_faces(served: Served, user: str, enabled: bool) -> None:
+    client = served.client(user)
+    assert client.http.put("/v1/settings/face-recognition", json={"enabled": enabled}).status_code == 202
+    wait_for(lambda: client.http.get("/v1/settings").json(), lambda s: s["face_recognition"] is enabled)
+
+
 def test_faces_cluster_into_people_across_clips_and_photos(served: Served, tmp_path: Path):
     client = served.client("alice")
+    turn_faces(served, "alice", True)
     astronaut_a = small_clip(tmp_path / "a.mp4", seconds=2, width=960, height=540, image="astronaut")
     astronaut_b = tmp_path / "b.mp4"
     encode_clip(astronaut_b, photo("astronaut"), {}, 960, 540, 2, pan=-1)
@@ -72,3 +79,35 @@ def test_faces_cluster_into_people_across_clips_and_photos(served: Served, tmp_p
     assert served.client("bob").http.get("/v1/people").json()["people"] == []
     assert served.client("bob").http.post(f"/v1/people/{anna['person_id']}", json={"name": "x"}).status_code == 404
     assert client.http.post(f"/v1/people/{anna['person_id']}", json={"name": ""}).status_code == 422
+
+
+def test_faces_are_only_recognised_for_users_who_turned_it_on_and_off_purges(served: Served, tmp_path: Path):
+    client = served.client("alice")
+    assert client.http.get("/v1/settings").json() == {"face_recognition": False}
+    first = client.upload(small_clip(tmp_path / "a.mp4", seconds=2, width=960, height=540, image="astronaut"))
+    client.wait_probed(first["capture_id"])
+    turn_faces(served, "alice", True)
+    second = client.upload(small_clip(tmp_path / "b.mp4", seconds=3, width=960, height=540, image="astronaut"))
+    people = wait_for(lambda: client.http.get("/v1/people").json()["people"], lambda p: len(p) == 1)
+    assert people[0]["captures"] == 1  # the clip from before the opt-in was not looked at
+    assert client.capture(second["capture_id"])["people"] == [people[0]["person_id"]]
+    detected = [
+        e["capture_id"]
+        for n, e in decode_all(read_topic(served.settings, "enrichments", expect=1))
+        if n == "FacesDetected"
+    ]
+    assert detected == [second["capture_id"]]
+
+    turn_faces(served, "alice", False)
+    wait_for(lambda: client.http.get("/v1/people").json()["people"], lambda p: p == [])
+    served.stop()
+    try:
+        from projections.vectors import open_vectors  # noqa: PLC0415
+        from streams.faces import EMBEDDING_SIZE, MODEL  # noqa: PLC0415
+
+        vectors = open_vectors(served.settings.qdrant, MODEL, EMBEDDING_SIZE)
+        assert vectors.points("alice") == []
+        vectors.close()
+    finally:
+        served.start()
+    assert client.http.put("/v1/settings/face-recognition", json={"enabled": "yes"}).status_code == 422
