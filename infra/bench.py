@@ -23,7 +23,7 @@ from gateway import auth
 from gateway.client import Client
 from infra import album, demo, server, stack
 from infra.settings import Settings
-from streams import media, mezzanine, montage, planner
+from streams import faces, geocode, media, mezzanine, montage, planner
 from streams.blobs import BlobStore
 
 
@@ -175,6 +175,42 @@ def bench_prepare(clips: list[tuple[album.SampleClip, Path]], work: Path, repeat
     }
 
 
+def _cpu(fn: Any) -> float:
+    started = time.process_time()
+    fn()
+    return time.process_time() - started
+
+
+def bench_enrichment(clips: list[tuple[album.SampleClip, Path]], work: Path) -> dict[str, Any]:
+    """Per stage, seconds of 1080p video handled per CPU-second (process time, all threads counted)."""
+    source = long_clip(clips, 32.0, work / "long-32s.mp4")
+    seconds = media.probe(source).duration_s
+
+    def every_frame() -> None:
+        with av.open(str(source)) as container:
+            for _ in container.decode(video=0):
+                pass
+
+    keyframes_cpu = _cpu(lambda: media.sample_frames(source))
+    every_cpu = _cpu(every_frame)
+    frames = media.sample_frames(source)
+    model = faces.load()
+    faces_cpu = _cpu(lambda: [model.faces(bgr) for _, bgr in frames])
+    gazetteer = geocode.gazetteer()
+    points = [(c.lat, c.lon) for c, _ in clips] * 50
+    places_cpu = _cpu(lambda: [gazetteer.nearest(lat, lon) for lat, lon in points])
+    return {
+        "clip_seconds": seconds,
+        "sampled_frames": len(frames),
+        "frames_keyframes_only_video_s_per_cpu_s": round(seconds / keyframes_cpu, 1),
+        "frames_every_frame_video_s_per_cpu_s": round(seconds / every_cpu, 1),
+        "keyframes_vs_every_frame_ratio": round(every_cpu / keyframes_cpu, 1),
+        "faces_video_s_per_cpu_s": round(seconds / (keyframes_cpu + faces_cpu), 1),
+        "places_lookups_per_cpu_s": round(len(points) / places_cpu),
+        "note": "faces = keyframe sampling + YuNet + SFace; places = one lookup per clip",
+    }
+
+
 def bench_upload(
     settings: Settings, clips: list[tuple[album.SampleClip, Path]], work: Path, repeat: int
 ) -> dict[str, Any]:
@@ -214,6 +250,7 @@ def run(settings: Settings, out: Path, repeat: int = 3, requests: int = 20) -> d
         "render": bench_render(clips, work, repeat),
         "probe": bench_probe(clips, repeat),
         "prepare": bench_prepare(clips, work, repeat),
+        "enrichment": bench_enrichment(clips, work),
     }
     stack.up(settings)
     stack.wait_ready(settings)
