@@ -113,6 +113,7 @@ def create_app(services: Services) -> Starlette:
             Route("/v1/settings/face-recognition", preferences.set_face_recognition, methods=["PUT"]),
             Route("/v1/people", people.list_people, methods=["GET"]),
             Route("/v1/people/{person_id}", people.name_person, methods=["POST"]),
+            Route("/v1/people/{person_id}/merge", people.merge_person, methods=["POST"]),
             Route("/v1/memories", create_memory, methods=["POST"]),
             Route("/v1/memories/{memory_id}", get_memory, methods=["GET"]),
         ],

@@ -7,7 +7,6 @@ recordings are in progress and pairs each with the upload that ends it (the uplo
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import uuid
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from gateway.bodies import json_object
 from gateway.errors import ApiError
 from streams.services import Services
 
@@ -72,11 +72,7 @@ async def command(request: Request) -> JSONResponse:
     """
     services: Services = request.app.state.services
     user_id, device_id = request.state.user_id, _device(request)
-    try:
-        body = json.loads(await request.body() or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        body = None
-    name = body.get("command") if isinstance(body, dict) else None
+    name = (await json_object(request, '{"command": "take_picture"}')).get("command")
     if name not in COMMANDS:
         raise ApiError(422, f"command must be one of {', '.join(COMMANDS)}")
     active = [

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from gateway.bodies import json_object
 from gateway.errors import ApiError
 from streams.services import Services
 
@@ -38,11 +38,8 @@ async def create_memory(request: Request) -> JSONResponse:
       422: {description: The request body is not valid.}
     """
     services: Services = request.app.state.services
-    try:
-        body = json.loads(await request.body() or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ApiError(422, 'the body must be JSON: {"text": "..."}') from None
-    if not isinstance(body, dict) or not isinstance(body.get("text"), str) or not body["text"].strip():
+    body = await json_object(request, '{"text": "..."}')
+    if not isinstance(body.get("text"), str) or not body["text"].strip():
         raise ApiError(422, "the body must be JSON with a non-empty string 'text'")
     text = body["text"].strip()
     if len(text) > MAX_TEXT:

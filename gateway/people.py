@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from gateway.bodies import json_object
 from gateway.errors import ApiError
 from streams.services import Services
 
@@ -40,6 +40,36 @@ async def list_people(request: Request) -> JSONResponse:
     return JSONResponse({"people": [_person_json(r) for r in rows]})
 
 
+async def merge_person(request: Request) -> JSONResponse:
+    """Say two of your people are one.
+    ---
+    summary: Merge a person into another (all their faces move; future faces join the merged person)
+    security: [{bearer: []}]
+    parameters:
+      - {name: person_id, in: path, required: true, schema: {type: string}}
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema: {type: object, required: [into], properties: {into: {type: string}}}
+    responses:
+      202: {description: PersonMerged was emitted.}
+      404: {description: Either person is not in your album.}
+      422: {description: The body is not valid.}
+    """
+    services: Services = request.app.state.services
+    user_id, person_id = request.state.user_id, str(request.path_params["person_id"])
+    body = await json_object(request, '{"into": "<person id>"}')
+    into = body.get("into")
+    if not isinstance(into, str) or into == person_id:
+        raise ApiError(422, "the body must be JSON with 'into': the id of another of your people")
+    known = {r["person_id"] for r in await asyncio.to_thread(services.store.people, user_id)}
+    if person_id not in known or into not in known:
+        raise ApiError(404, "no such person in your album")
+    await services.emit_new("PersonMerged", user_id, person_id=person_id, into_person_id=into)
+    return JSONResponse({"person_id": into, "merged": person_id}, 202)
+
+
 async def name_person(request: Request) -> JSONResponse:
     """Name one of your people.
     ---
@@ -64,11 +94,8 @@ async def name_person(request: Request) -> JSONResponse:
     """
     services: Services = request.app.state.services
     user_id, person_id = request.state.user_id, str(request.path_params["person_id"])
-    try:
-        body = json.loads(await request.body() or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        body = None
-    if not isinstance(body, dict) or not isinstance(body.get("name"), str) or not body["name"].strip():
+    body = await json_object(request, '{"name": "Anna", "relationship": "wife"}')
+    if not isinstance(body.get("name"), str) or not body["name"].strip():
         raise ApiError(422, "the body must be JSON with a non-empty string 'name'")
     relationship = body.get("relationship")
     if relationship is not None and (not isinstance(relationship, str) or len(relationship) > MAX_NAME):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from gateway.bodies import json_object
 from gateway.errors import ApiError
 from streams.services import Services
 
@@ -40,11 +40,8 @@ async def set_face_recognition(request: Request) -> JSONResponse:
       422: {description: The body is not valid.}
     """
     services: Services = request.app.state.services
-    try:
-        body = json.loads(await request.body() or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        body = None
-    if not isinstance(body, dict) or not isinstance(body.get("enabled"), bool):
+    body = await json_object(request, '{"enabled": true}')
+    if not isinstance(body.get("enabled"), bool):
         raise ApiError(422, 'the body must be JSON: {"enabled": true} or {"enabled": false}')
     await services.emit_new("FaceRecognitionToggled", request.state.user_id, enabled=body["enabled"])
     return JSONResponse({"face_recognition": body["enabled"]}, 202)

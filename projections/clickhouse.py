@@ -13,88 +13,7 @@ from typing import Any
 
 import clickhouse_connect
 
-DDL = (
-    """CREATE TABLE IF NOT EXISTS captures (
-        user_id String, capture_id String, event_id String, object_key String, content_type LowCardinality(String),
-        size_bytes UInt64, sha256 String, filename String, device_id Nullable(String),
-        uploaded_at DateTime64(3, 'UTC'), version UInt64
-    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
-    """CREATE TABLE IF NOT EXISTS clips (
-        user_id String, capture_id String, event_id String, object_key String, duration_s Float64,
-        width UInt32, height UInt32, fps Float64, video_codec LowCardinality(String),
-        audio_codec Nullable(String), keyframes Array(Float64), captured_at DateTime64(3, 'UTC'),
-        time_source LowCardinality(String), lat Nullable(Float64), lon Nullable(Float64),
-        location_source LowCardinality(String), signature_model LowCardinality(String),
-        probed_at DateTime64(3, 'UTC'), version UInt64
-    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
-    """CREATE TABLE IF NOT EXISTS memories (
-        user_id String, memory_id String, stage LowCardinality(String), event_id String,
-        occurred_at DateTime64(3, 'UTC'), text String, target_seconds Nullable(Float64),
-        planned_seconds Nullable(Float64), place Nullable(String), segments String,
-        object_key Nullable(String), duration_s Nullable(Float64), size_bytes Nullable(UInt64),
-        render_seconds Nullable(Float64), reason Nullable(String), version UInt64
-    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, memory_id, stage)""",
-    # v2 events: captures and clips know their kind, clips their rotation, uploads their recording
-    "ALTER TABLE captures ADD COLUMN IF NOT EXISTS kind LowCardinality(String) DEFAULT 'video'",
-    "ALTER TABLE captures ADD COLUMN IF NOT EXISTS recording_id Nullable(String)",
-    "ALTER TABLE clips ADD COLUMN IF NOT EXISTS kind LowCardinality(String) DEFAULT 'video'",
-    "ALTER TABLE clips ADD COLUMN IF NOT EXISTS rotation Int16 DEFAULT 0",
-    """CREATE TABLE IF NOT EXISTS recordings (
-        user_id String, recording_id String, stage LowCardinality(String), event_id String, device_id String,
-        kind LowCardinality(String), capture_id Nullable(String), at DateTime64(3, 'UTC'), version UInt64
-    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, recording_id, stage)""",
-    """CREATE TABLE IF NOT EXISTS places (
-        user_id String, capture_id String, event_id String, city String, region String, subregion String,
-        country_code LowCardinality(String), country LowCardinality(String), distance_km Float64,
-        gazetteer LowCardinality(String), resolved_at DateTime64(3, 'UTC'), version UInt64
-    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
-    """CREATE TABLE IF NOT EXISTS faces (
-        user_id String, capture_id String, face_id String, event_id String, person_id String, t Float64,
-        x Int32, y Int32, w Int32, h Int32, similarity Float32, model LowCardinality(String),
-        found_at DateTime64(3, 'UTC'), version UInt64
-    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id, face_id)""",
-    """CREATE TABLE IF NOT EXISTS people (
-        user_id String, person_id String, event_id String, name String, relationship Nullable(String),
-        named_at DateTime64(3, 'UTC'), version UInt64
-    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, person_id)""",
-    """CREATE TABLE IF NOT EXISTS user_settings (
-        user_id String, event_id String, face_recognition UInt8, changed_at DateTime64(3, 'UTC'), version UInt64
-    ) ENGINE = ReplacingMergeTree(version) ORDER BY user_id""",
-    """CREATE TABLE IF NOT EXISTS assets (
-        user_id String, capture_id String, kind LowCardinality(String), event_id String, object_key String,
-        keyframes Array(Float64), times Array(Float64), made_at DateTime64(3, 'UTC'), version UInt64
-    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id, kind)""",
-    """CREATE TABLE IF NOT EXISTS rejections (
-        user_id String, capture_id String, event_id String, object_key String, stage LowCardinality(String),
-        reason String, rejected_at DateTime64(3, 'UTC'), version UInt64
-    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
-)
-
-TABLES = (
-    "captures",
-    "clips",
-    "assets",
-    "places",
-    "faces",
-    "people",
-    "memories",
-    "rejections",
-    "recordings",
-    "user_settings",
-)
-# Columns that say when or by which delivery a row was written, not what it says: left out of comparisons.
-VOLATILE = {
-    "captures": ("event_id", "version"),
-    "clips": ("event_id", "version", "probed_at"),
-    "memories": ("event_id", "version", "occurred_at", "render_seconds"),
-    "rejections": ("event_id", "version", "rejected_at"),
-    "assets": ("event_id", "version", "made_at"),
-    "recordings": ("event_id", "version"),
-    "places": ("event_id", "version", "resolved_at"),
-    "faces": ("event_id", "version", "found_at"),
-    "people": ("event_id", "version", "named_at"),
-    "user_settings": ("event_id", "version", "changed_at"),
-}
+from projections.tables import DDL, TABLES, VOLATILE
 
 
 def _version(at: datetime) -> int:
@@ -320,6 +239,22 @@ class MetadataStore:
     def face_recognition(self, user_id: str) -> bool:
         rows = self._rows("SELECT face_recognition FROM user_settings FINAL WHERE user_id = {u:String}", u=user_id)
         return bool(rows and rows[0]["face_recognition"])
+
+    def merge_person(self, event: dict[str, Any]) -> None:
+        """Move every face row of one person to another (newer row versions, so replays land the same)."""
+        rows = self._rows(
+            "SELECT * FROM faces FINAL WHERE user_id = {u:String} AND person_id = {p:String}",
+            u=event["user_id"],
+            p=event["person_id"],
+        )
+        if not rows:
+            return
+        version = _version(event["occurred_at"])
+        moved = [
+            {**row, "person_id": event["into_person_id"], "version": max(row["version"] + 1, version)} for row in rows
+        ]
+        with self._lock:
+            self.client.insert("faces", [list(r.values()) for r in moved], column_names=list(moved[0]))
 
     def people_on(self, user_id: str, capture_id: str) -> list[str]:
         rows = self._rows(

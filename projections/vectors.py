@@ -24,6 +24,7 @@ class VectorStore(Protocol):
     def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]: ...
     def delete(self, user_id: str, key: str) -> None: ...
     def delete_user(self, user_id: str) -> None: ...
+    def relabel(self, user_id: str, field: str, old: str, new: str) -> None: ...
     def points(self, user_id: str | None = None) -> list[tuple[str, dict[str, Any]]]: ...
     def close(self) -> None: ...
 
@@ -103,6 +104,17 @@ class EdgeVectors(_Vectors):
         with self._lock:
             self.shard.update(self.q.UpdateOperation.delete_points_by_filter(self._user_filter(user_id)))
 
+    def relabel(self, user_id: str, field: str, old: str, new: str) -> None:
+        """Set payload ``field`` from ``old`` to ``new`` on every point of the user that has it."""
+        flt = self.q.Filter(
+            must=[
+                self.q.FieldCondition("user_id", match=self.q.MatchValue(user_id)),
+                self.q.FieldCondition(field, match=self.q.MatchValue(old)),
+            ]
+        )
+        with self._lock:
+            self.shard.update(self.q.UpdateOperation.set_payload_by_filter(flt, {field: new}))
+
     def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]:
         request = self.q.QueryRequest(
             limit=limit,
@@ -158,6 +170,16 @@ class ServerVectors(_Vectors):
 
     def delete_user(self, user_id: str) -> None:
         self.client.delete(self.name, points_selector=self.m.FilterSelector(filter=self._user_filter(user_id)))
+
+    def relabel(self, user_id: str, field: str, old: str, new: str) -> None:
+        m = self.m
+        flt = m.Filter(
+            must=[
+                m.FieldCondition(key="user_id", match=m.MatchValue(value=user_id)),
+                m.FieldCondition(key=field, match=m.MatchValue(value=old)),
+            ]
+        )
+        self.client.set_payload(self.name, payload={field: new}, points=m.FilterSelector(filter=flt))
 
     def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]:
         hits = self.client.query_points(

@@ -54,6 +54,9 @@ def project(services: Services, event_name: str, event: dict[str, Any]) -> bool:
         services.store.set_face_recognition(event)
         if not event["enabled"]:
             services.face_vectors.delete_user(event["user_id"])
+    elif event_name == "PersonMerged":
+        services.store.merge_person(event)
+        services.face_vectors.relabel(event["user_id"], "person_id", event["person_id"], event["into_person_id"])
     elif event_name == "PersonNamed":
         services.store.upsert_person(event)
     elif event_name == "PlaceResolved":

@@ -36,6 +36,7 @@ EVENT_TOPICS = {
     "FacesDetected": "enrichments",
     "PeopleAssigned": "enrichments",
     "PersonNamed": "people",
+    "PersonMerged": "people",
     "FaceRecognitionToggled": "people",
     "DeadLettered": "dead-letter",
 }

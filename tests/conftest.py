@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -109,6 +110,15 @@ def served(settings: Settings) -> Iterator[Served]:
     s.start()
     yield s
     s.close()
+
+
+def wait_for(fetch, done, timeout: float = 60.0):  # type: ignore[no-untyped-def]
+    """Poll ``fetch()`` until ``done(value)``; the read models are eventually consistent."""
+    deadline = time.monotonic() + timeout
+    while not done(value := fetch()):
+        assert time.monotonic() < deadline, f"still {value}"
+        time.sleep(0.1)
+    return value
 
 
 def stored_upload(

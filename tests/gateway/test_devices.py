@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from gateway.client import GatewayError
 from schemas.codec import SCHEMA_DIR, Registry
 from streams.blobs import BlobStore
-from tests.conftest import Served, decode_all, produce, read_topic, stored_upload
+from tests.conftest import Served, decode_all, produce, read_topic, stored_upload, wait_for
 from tests.media_helpers import photo_with_exif, small_clip
 
 pytestmark = pytest.mark.integration
@@ -22,14 +21,6 @@ def send(served: Served, user: str, device: str, command: str):
 
 def recordings(served: Served, user: str, device: str) -> list[dict]:
     return served.client(user).http.get(f"/v1/devices/{device}/recordings").json()["recordings"]
-
-
-def wait_for(fetch, done, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while not done(value := fetch()):
-        assert time.monotonic() < deadline, f"still {value}"
-        time.sleep(0.1)
-    return value
 
 
 def test_record_stop_upload_pairs_the_recording_with_its_capture(served: Served, tmp_path: Path):

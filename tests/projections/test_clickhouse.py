@@ -86,3 +86,30 @@ def test_rows_survive_reopening(tmp_path: Path):
         assert len(second.snapshot("clips")) == 1
     finally:
         second.close()
+
+
+def test_merging_people_moves_every_face_once(store: MetadataStore):
+    faces = new_event(
+        "alice",
+        capture_id="c1",
+        model="m",
+        assignments=[
+            {
+                "face_id": f"f{i}",
+                "person_id": "p1" if i < 2 else "p2",
+                "t": float(i),
+                "x": 1,
+                "y": 1,
+                "w": 30,
+                "h": 40,
+                "similarity": 1.0,
+            }
+            for i in range(3)
+        ],
+    )
+    store.upsert_faces(faces)
+    merge = new_event("alice", person_id="p2", into_person_id="p1")
+    store.merge_person(merge)
+    store.merge_person(merge)  # replayed
+    assert [(p["person_id"], p["faces"]) for p in store.people("alice")] == [("p1", 3)]
+    assert store.people("bob") == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +9,7 @@ import pytest
 from PIL import Image
 
 from infra.album import encode_clip, photo
-from tests.conftest import Served, decode_all, read_topic
+from tests.conftest import Served, decode_all, read_topic, wait_for
 from tests.media_helpers import small_clip
 
 pytestmark = pytest.mark.integration
@@ -20,14 +19,6 @@ def grace_hopper() -> np.ndarray:
     import matplotlib.cbook  # noqa: PLC0415 - a real portrait that ships with matplotlib
 
     return np.asarray(Image.open(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)))
-
-
-def wait_for(fetch, done, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while not done(value := fetch()):
-        assert time.monotonic() < deadline, f"still {value}"
-        time.sleep(0.2)
-    return value
 
 
 def turn_faces(served: Served, user: str, enabled: bool) -> None:
@@ -79,6 +70,25 @@ def test_faces_cluster_into_people_across_clips_and_photos(served: Served, tmp_p
     assert served.client("bob").http.get("/v1/people").json()["people"] == []
     assert served.client("bob").http.post(f"/v1/people/{anna['person_id']}", json={"name": "x"}).status_code == 404
     assert client.http.post(f"/v1/people/{anna['person_id']}", json={"name": ""}).status_code == 422
+
+    # the user says Grace Hopper and Anna are one person: every face moves, and new faces follow
+    merge = client.http.post(f"/v1/people/{hopper_person['person_id']}/merge", json={"into": anna["person_id"]})
+    assert merge.status_code == 202
+    people = wait_for(lambda: client.http.get("/v1/people").json()["people"], lambda p: len(p) == 1)
+    assert people[0]["person_id"] == anna["person_id"] and people[0]["captures"] == 4
+    again = tmp_path / "h2.mp4"
+    encode_clip(again, grace_hopper(), {}, 960, 540, 2, pan=-1)
+    later = client.upload(again)["capture_id"]
+    wait_for(
+        lambda: client.capture(later)["people"] if _exists(client, later) else [], lambda p: p == [anna["person_id"]]
+    )
+    assert (
+        client.http.post(f"/v1/people/{anna['person_id']}/merge", json={"into": anna["person_id"]}).status_code == 422
+    )
+
+
+def _exists(client, capture_id: str) -> bool:
+    return client.http.get(f"/v1/captures/{capture_id}").status_code == 200
 
 
 def test_faces_are_only_recognised_for_users_who_turned_it_on_and_off_purges(served: Served, tmp_path: Path):
