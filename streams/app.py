@@ -8,6 +8,7 @@
 | render    | memories: MemoryPlanned      | memories: MemoryRendered / MemoryFailed|
 | prepare   | media: MediaProbed           | media: MezzanineReady, ThumbnailsReady |
 | places    | media: MediaProbed (GPS)     | enrichments: PlaceResolved             |
+| frames    | media: MediaProbed (video)   | enrichments: FramesSampled (shots)     |
 | faces     | media: MediaProbed           | enrichments: FacesDetected             |
 | people    | enrichments: FacesDetected   | enrichments: PeopleAssigned            |
 
@@ -22,7 +23,7 @@ from typing import Any
 import faust
 
 from infra.settings import Settings
-from streams import enrich_faces, enrich_places, people, planner, prepare, probe, projector, render
+from streams import enrich_faces, enrich_frames, enrich_places, people, planner, prepare, probe, projector, render
 from streams.consume import consume
 from streams.services import TOPICS, Services
 
@@ -65,6 +66,7 @@ class StreamApp:
             ("render", "memories", "MemoryPlanned", render.on_memory_planned, True),
             ("prepare", "media", "MediaProbed", prepare.on_media_probed, settings.prepare_media),
             ("places", "media", "MediaProbed", enrich_places.on_media_probed, settings.enrich_places),
+            ("frames", "media", "MediaProbed", enrich_frames.on_media_probed, settings.enrich_frames),
             ("faces", "media", "MediaProbed", enrich_faces.on_media_probed, settings.enrich_faces),
             ("people", "enrichments", "FacesDetected", people.on_faces_detected, settings.enrich_faces),
         ]

@@ -33,6 +33,7 @@ EVENT_TOPICS = {
     "MemoryRendered": "memories",
     "MemoryFailed": "memories",
     "PlaceResolved": "enrichments",
+    "FramesSampled": "enrichments",
     "FacesDetected": "enrichments",
     "PeopleAssigned": "enrichments",
     "PersonNamed": "people",

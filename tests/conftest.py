@@ -24,6 +24,7 @@ from infra import album, kafka, seaweed, server, stack
 from infra.process import running_pid
 from infra.settings import Settings, load_settings
 from projections.clickhouse import MetadataStore
+from projections.tables import TABLES
 from projections.vectors import open_vectors
 from schemas.codec import registry
 from streams.blobs import BlobStore
@@ -223,7 +224,7 @@ def snapshot(settings: Settings) -> dict[str, object]:
     store = MetadataStore(settings.clickhouse)
     vectors = open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE)
     try:
-        return {**{t: store.snapshot(t) for t in ("captures", "clips", "memories")}, "points": vectors.points()}
+        return {**{t: store.snapshot(t) for t in TABLES}, "points": vectors.points()}
     finally:
         vectors.close()
         store.close()

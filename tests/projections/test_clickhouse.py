@@ -113,3 +113,48 @@ def test_merging_people_moves_every_face_once(store: MetadataStore):
     store.merge_person(merge)  # replayed
     assert [(p["person_id"], p["faces"]) for p in store.people("alice")] == [("p1", 3)]
     assert store.people("bob") == []
+
+
+def test_segments_carry_place_and_the_people_on_screen_in_each_shot(store: MetadataStore):
+    store.upsert_clip(probed("alice", "c1", 48.8584, 2.2945, T0))
+    store.upsert_shots(
+        new_event(
+            "alice",
+            capture_id="c1",
+            times=[0.0, 1.0, 2.0, 3.0],
+            shots=[{"start_s": 0.0, "end_s": 2.0}, {"start_s": 2.0, "end_s": 4.0}],
+            duration_s=4.0,
+        )
+    )
+    store.upsert_place(
+        new_event(
+            "alice",
+            capture_id="c1",
+            lat=48.8584,
+            lon=2.2945,
+            city="Paris",
+            region="Ile-de-France",
+            subregion="",
+            country_code="FR",
+            country="France",
+            distance_km=4.0,
+            gazetteer="g",
+        )
+    )
+    store.upsert_faces(
+        new_event(
+            "alice",
+            capture_id="c1",
+            model="m",
+            assignments=[
+                {"face_id": "f1", "person_id": "anna", "t": 2.0, "x": 1, "y": 1, "w": 30, "h": 40, "similarity": 1.0},
+                {"face_id": "f2", "person_id": "me", "t": 3.0, "x": 1, "y": 1, "w": 30, "h": 40, "similarity": 1.0},
+            ],
+        )
+    )
+    segments = store.segments("alice")
+    assert [(s["shot"], s["start_s"], s["end_s"], s["city"], s["people"]) for s in segments] == [
+        (0, 0.0, 2.0, "Paris", []),
+        (1, 2.0, 4.0, "Paris", ["anna", "me"]),
+    ]
+    assert store.segments("bob") == []

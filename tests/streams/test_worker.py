@@ -98,6 +98,10 @@ def test_projections_hold_every_clip_once(album_server):
         served.start()
     assert len(snap["captures"]) == len(ids)
     assert len(snap["clips"]) == len(ids)
+    # each album clip pans over one photo: one shot from start to end; each has its place in words
+    assert sorted(row[1] for row in snap["shots"]) == sorted(ids)
+    assert {(row[3], row[4]) for row in snap["shots"]} == {(0.0, 8.0)}
+    assert len(snap["places"]) == len(ids)
     points = snap["points"]
     assert len(points) == len(ids)
     assert {p["capture_id"] for _, p in points} == set(ids)
