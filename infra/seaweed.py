@@ -66,6 +66,8 @@ def start(settings: Settings, timeout: float = 60.0) -> bool:
             f"-s3.port={port}",
             f"-s3.config={identities}",
             "-admin.ui=false",
+            # Every bucket is a collection with volumes of its own; smaller volumes let many buckets coexist.
+            "-master.volumeSizeLimitMB=256",
             "-webdav=false",
         ]
 

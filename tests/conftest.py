@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from gateway import auth
 from gateway.client import Client
@@ -93,10 +94,12 @@ class Served:
             self.clients[user] = Client(server.base_url(self.settings), auth.issue(self.settings.token_secret, user))
         return self.clients[user]
 
-    def close(self) -> None:
+    def close(self, purge: bool = True) -> None:
         for c in self.clients.values():
             c.close()
         self.stop()
+        if purge:
+            purge_test_data(self.settings)
 
     def running(self) -> bool:
         return running_pid(server.pidfile(self.settings)) is not None
@@ -120,6 +123,31 @@ def wait_for(fetch, done, timeout: float = 60.0):  # type: ignore[no-untyped-def
         assert time.monotonic() < deadline, f"still {value}"
         time.sleep(0.1)
     return value
+
+
+def purge_test_data(settings: Settings) -> None:
+    """Delete a test's bucket and topics: the shared local stack must not fill up run after run."""
+    blobs = BlobStore(settings)
+    if blobs.client.bucket_exists(blobs.bucket):
+        for obj in blobs.client.list_objects(blobs.bucket, recursive=True):
+            blobs.client.remove_object(blobs.bucket, obj.object_name)
+        blobs.client.remove_bucket(blobs.bucket)
+
+    async def drop_topics() -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+        await admin.start()
+        try:
+            mine = [
+                t
+                for t in await admin.list_topics()
+                if t.startswith((settings.topic_prefix + ".", settings.app_id + "-"))
+            ]
+            if mine:
+                await admin.delete_topics(mine)
+        finally:
+            await admin.close()
+
+    asyncio.run(drop_topics())
 
 
 def stored_upload(

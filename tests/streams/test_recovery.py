@@ -15,7 +15,16 @@ from infra.album import captured_at
 from infra.process import running_pid
 from infra.settings import Settings
 from schemas.codec import registry
-from tests.conftest import Served, decode_all, isolated, produce, read_topic, snapshot, stored_upload
+from tests.conftest import (
+    Served,
+    decode_all,
+    isolated,
+    produce,
+    purge_test_data,
+    read_topic,
+    snapshot,
+    stored_upload,
+)
 
 pytestmark = pytest.mark.integration
 COPIES = 2  # each album clip uploaded under two ids: enough events that the kill lands mid-stream
@@ -71,7 +80,7 @@ def run(settings: Settings, events: list[dict], kill: bool) -> tuple[dict, int]:
             assert time.monotonic() < deadline, "the restarted worker did not finish the stream"
             time.sleep(0.2)
     finally:
-        served.close()
+        served.close(purge=False)  # both runs read the same blobs; the test purges at its end
     return snapshot(settings), probed_before_kill
 
 
@@ -84,3 +93,5 @@ def test_sigkill_mid_stream_then_restart_gives_the_same_projections(stack_settin
     assert 0 < probed_before_kill < len(events), "the kill did not land mid-stream"
     assert len(expected["clips"]) == len(events)
     assert after_kill == expected
+    purge_test_data(killed)
+    purge_test_data(calm)

@@ -1,0 +1,29 @@
+"""The speech enricher: MediaProbed (a video with sound) → TranscriptExtracted, with word times."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from streams import speech
+from streams.services import Services
+
+
+def transcribe(services: Services, event: dict[str, Any]) -> speech.Transcript:
+    model = speech.load(services.settings.speech_model_dir or None)
+    return model.transcribe(services.blobs.fetch(event["object_key"]))
+
+
+async def on_media_probed(services: Services, event: dict[str, Any]) -> None:
+    if event["kind"] != "video" or event["audio_codec"] is None:
+        return  # no sound, nothing said
+    transcript = await asyncio.to_thread(transcribe, services, event)
+    await services.emit_derived(
+        "TranscriptExtracted",
+        event,
+        capture_id=event["capture_id"],
+        model=speech.MODEL,
+        language=transcript.language,
+        text=transcript.text,
+        words=[{"word": w, "start_s": s, "end_s": e} for w, s, e in transcript.words],
+    )
