@@ -18,6 +18,11 @@ if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
   else echo "install: run as root or install openjdk-17-jre-headless and maven yourself" >&2; exit 1; fi
 fi
 
+# espeak-ng speaks the voice commands and clip sound that the speech tests transcribe.
+if ! command -v espeak-ng >/dev/null && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null || echo "install: espeak-ng unavailable" >&2
+fi
+
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 stamp=.venv/.reverie-installed
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)

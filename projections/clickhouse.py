@@ -277,15 +277,36 @@ class MetadataStore:
                 column_names=["user_id", "capture_id", "shot", "event_id", "start_s", "end_s", "sampled_at", "version"],
             )
 
+    def upsert_transcript(self, event: dict[str, Any]) -> None:
+        words = event["words"]
+        self._insert(
+            "transcripts",
+            {
+                "user_id": event["user_id"],
+                "capture_id": event["capture_id"],
+                "event_id": event["event_id"],
+                "model": event["model"],
+                "text": event["text"],
+                "words": [w["word"] for w in words],
+                "starts": [w["start_s"] for w in words],
+                "ends": [w["end_s"] for w in words],
+                "heard_at": event["occurred_at"],
+                "version": _version(event["occurred_at"]),
+            },
+        )
+
     def segments(self, user_id: str) -> list[dict[str, Any]]:
         """The read model for search: one row per shot, with its clip's place and the people on screen in it."""
         return self._rows(
             "SELECT s.capture_id AS capture_id, s.shot AS shot, s.start_s AS start_s, s.end_s AS end_s,"
             " c.captured_at AS captured_at, p.city AS city, p.country AS country,"
-            " arraySort(groupUniqArrayIf(f.person_id, f.person_id != '')) AS people"
+            " arraySort(groupUniqArrayIf(f.person_id, f.person_id != '')) AS people,"
+            " any(arrayStringConcat(arrayFilter((w, t) -> t >= s.start_s AND t < s.end_s, tr.words, tr.starts), ' '))"
+            " AS transcript"
             " FROM (SELECT * FROM shots FINAL WHERE user_id = {u:String}) AS s"
             " INNER JOIN (SELECT * FROM clips FINAL WHERE user_id = {u:String}) AS c USING (capture_id)"
             " LEFT JOIN (SELECT * FROM places FINAL WHERE user_id = {u:String}) AS p USING (capture_id)"
+            " LEFT JOIN (SELECT * FROM transcripts FINAL WHERE user_id = {u:String}) AS tr USING (capture_id)"
             " LEFT JOIN (SELECT * FROM faces FINAL WHERE user_id = {u:String}) AS f"
             "   ON f.capture_id = s.capture_id AND f.t >= s.start_s AND f.t < s.end_s"
             " GROUP BY capture_id, shot, start_s, end_s, captured_at, city, country"
@@ -338,7 +359,7 @@ class MetadataStore:
         """A refused capture leaves no capture or clip row, only the record of why (idempotent)."""
         params = {"u": event["user_id"], "c": event["capture_id"]}
         with self._lock:
-            for table in ("captures", "clips", "assets", "places", "faces", "shots"):
+            for table in ("captures", "clips", "assets", "places", "faces", "shots", "transcripts"):
                 self.client.command(
                     f"DELETE FROM {table} WHERE user_id = {{u:String}} AND capture_id = {{c:String}}", parameters=params
                 )

@@ -54,6 +54,11 @@ DDL = (
         user_id String, capture_id String, shot UInt16, event_id String, start_s Float64, end_s Float64,
         sampled_at DateTime64(3, 'UTC'), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id, shot)""",
+    """CREATE TABLE IF NOT EXISTS transcripts (
+        user_id String, capture_id String, event_id String, model LowCardinality(String), text String,
+        words Array(String), starts Array(Float64), ends Array(Float64), heard_at DateTime64(3, 'UTC'),
+        version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
     """CREATE TABLE IF NOT EXISTS assets (
         user_id String, capture_id String, kind LowCardinality(String), event_id String, object_key String,
         keyframes Array(Float64), times Array(Float64), made_at DateTime64(3, 'UTC'), version UInt64
@@ -65,6 +70,7 @@ DDL = (
 )
 
 TABLES = (
+    "transcripts",
     "shots",
     "captures",
     "clips",
@@ -90,4 +96,5 @@ VOLATILE = {
     "people": ("event_id", "version", "named_at"),
     "user_settings": ("event_id", "version", "changed_at"),
     "shots": ("event_id", "version", "sampled_at"),
+    "transcripts": ("event_id", "version", "heard_at"),
 }

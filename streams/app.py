@@ -9,6 +9,7 @@
 | prepare   | media: MediaProbed           | media: MezzanineReady, ThumbnailsReady |
 | places    | media: MediaProbed (GPS)     | enrichments: PlaceResolved             |
 | frames    | media: MediaProbed (video)   | enrichments: FramesSampled (shots)     |
+| speech    | media: MediaProbed (sound)   | enrichments: TranscriptExtracted       |
 | faces     | media: MediaProbed           | enrichments: FacesDetected             |
 | people    | enrichments: FacesDetected   | enrichments: PeopleAssigned            |
 
@@ -23,7 +24,18 @@ from typing import Any
 import faust
 
 from infra.settings import Settings
-from streams import enrich_faces, enrich_frames, enrich_places, people, planner, prepare, probe, projector, render
+from streams import (
+    enrich_faces,
+    enrich_frames,
+    enrich_places,
+    enrich_speech,
+    people,
+    planner,
+    prepare,
+    probe,
+    projector,
+    render,
+)
 from streams.consume import consume
 from streams.services import TOPICS, Services
 
@@ -67,6 +79,7 @@ class StreamApp:
             ("prepare", "media", "MediaProbed", prepare.on_media_probed, settings.prepare_media),
             ("places", "media", "MediaProbed", enrich_places.on_media_probed, settings.enrich_places),
             ("frames", "media", "MediaProbed", enrich_frames.on_media_probed, settings.enrich_frames),
+            ("speech", "media", "MediaProbed", enrich_speech.on_media_probed, settings.enrich_speech),
             ("faces", "media", "MediaProbed", enrich_faces.on_media_probed, settings.enrich_faces),
             ("people", "enrichments", "FacesDetected", people.on_faces_detected, settings.enrich_faces),
         ]

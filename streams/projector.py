@@ -59,6 +59,8 @@ def project(services: Services, event_name: str, event: dict[str, Any]) -> bool:
         services.face_vectors.relabel(event["user_id"], "person_id", event["person_id"], event["into_person_id"])
     elif event_name == "PersonNamed":
         services.store.upsert_person(event)
+    elif event_name == "TranscriptExtracted":
+        services.store.upsert_transcript(event)
     elif event_name == "FramesSampled":
         services.store.upsert_shots(event)
     elif event_name == "PlaceResolved":

@@ -34,6 +34,7 @@ EVENT_TOPICS = {
     "MemoryFailed": "memories",
     "PlaceResolved": "enrichments",
     "FramesSampled": "enrichments",
+    "TranscriptExtracted": "enrichments",
     "FacesDetected": "enrichments",
     "PeopleAssigned": "enrichments",
     "PersonNamed": "people",
