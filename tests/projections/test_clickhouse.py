@@ -152,9 +152,13 @@ def test_segments_carry_place_and_the_people_on_screen_in_each_shot(store: Metad
             ],
         )
     )
+    words = [{"word": "bonjour", "start_s": 0.5, "end_s": 0.9}, {"word": "Paris", "start_s": 2.5, "end_s": 2.9}]
+    store.upsert_transcript(
+        new_event("alice", capture_id="c1", model="w", language="en", text="bonjour Paris", words=words)
+    )
     segments = store.segments("alice")
-    assert [(s["shot"], s["start_s"], s["end_s"], s["city"], s["people"]) for s in segments] == [
-        (0, 0.0, 2.0, "Paris", []),
-        (1, 2.0, 4.0, "Paris", ["anna", "me"]),
+    assert [(s["shot"], s["start_s"], s["end_s"], s["city"], s["people"], s["transcript"]) for s in segments] == [
+        (0, 0.0, 2.0, "Paris", [], "bonjour"),
+        (1, 2.0, 4.0, "Paris", ["anna", "me"], "Paris"),
     ]
     assert store.segments("bob") == []
