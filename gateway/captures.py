@@ -178,6 +178,7 @@ async def get_capture(request: Request) -> JSONResponse:
             "capture_id": row["capture_id"],
             "prepared": "mezzanine" in assets,
             "people": await asyncio.to_thread(services.store.people_on, request.state.user_id, row["capture_id"]),
+            **await asyncio.to_thread(services.store.understanding, request.state.user_id, row["capture_id"]),
             "place": await asyncio.to_thread(services.store.place, request.state.user_id, row["capture_id"]),
             "poster_url": poster_url,
             "status": "probed" if probed else "uploaded",

@@ -314,6 +314,20 @@ class MetadataStore:
             u=user_id,
         )
 
+    def understanding(self, user_id: str, capture_id: str) -> dict[str, Any]:
+        """What the enrichers found so far: shots, and the transcript (None until the speech agent has run)."""
+        shots = self._rows(
+            "SELECT count() AS n FROM shots FINAL WHERE user_id = {u:String} AND capture_id = {c:String}",
+            u=user_id,
+            c=capture_id,
+        )
+        said = self._rows(
+            "SELECT text FROM transcripts FINAL WHERE user_id = {u:String} AND capture_id = {c:String}",
+            u=user_id,
+            c=capture_id,
+        )
+        return {"shots": int(shots[0]["n"]), "transcript": said[0]["text"] if said else None}
+
     def people_on(self, user_id: str, capture_id: str) -> list[str]:
         rows = self._rows(
             "SELECT DISTINCT person_id FROM faces FINAL WHERE user_id = {u:String}"

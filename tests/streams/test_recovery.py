@@ -49,14 +49,21 @@ def album_events(settings: Settings, sample_album) -> list[dict]:
     ]
 
 
-def probed(served: Served, ids: list[str]) -> int:
+def enriched(served: Served, ids: list[str]) -> int:
+    """Captures probed and seen by every enricher (place, shots, transcript): the stream has run to its end."""
     client = served.client("wearer")
     count = 0
     for capture_id in ids:
         try:
-            count += client.capture(capture_id)["status"] == "probed"
+            state = client.capture(capture_id)
         except GatewayError:  # 404: not projected yet
-            pass
+            continue
+        count += (
+            state["status"] == "probed"
+            and state["place"] is not None
+            and state["shots"] > 0
+            and state["transcript"] is not None
+        )
     return count
 
 
@@ -76,7 +83,7 @@ def run(settings: Settings, events: list[dict], kill: bool) -> tuple[dict, int]:
             probed_before_kill = len({e["capture_id"] for _, e in decode_all(read_topic(settings, "media"))})
             served.start()
         deadline = time.monotonic() + 180
-        while probed(served, ids) < len(ids):
+        while enriched(served, ids) < len(ids):
             assert time.monotonic() < deadline, "the restarted worker did not finish the stream"
             time.sleep(0.2)
     finally:

@@ -12,7 +12,7 @@ from infra.album import SampleClip
 from infra.demo import verify_mp4
 from infra.settings import Settings
 from streams.places import haversine_km
-from tests.conftest import Served, decode_all, isolated, read_topic, snapshot, upload_album
+from tests.conftest import Served, decode_all, isolated, read_topic, snapshot, upload_album, wait_for
 
 pytestmark = pytest.mark.integration
 PARIS = (48.8566, 2.3522)
@@ -91,6 +91,9 @@ def test_events_flow_through_every_topic_with_causation(album_server):
 
 def test_projections_hold_every_clip_once(album_server):
     served, ids = album_server
+    client = served.client("wearer")
+    for capture_id in ids:  # every enricher has seen every clip before the stores are read
+        wait_for(lambda c=capture_id: client.capture(c), lambda s: s["shots"] > 0 and s["transcript"] is not None)
     served.stop()  # chDB and qdrant-edge allow one process per data path: read them after the server stopped
     try:
         snap = snapshot(served.settings)
