@@ -65,6 +65,10 @@ async def ingest(services: Services, user_id: str, received: Received) -> tuple[
         raise ApiError(422, "the upload is empty")
     if received.sha256 is not None and received.sha256.lower() != sha256:
         raise ApiError(422, f"checksum mismatch: the device said sha256 {received.sha256}, the server got {sha256}")
+    # The same bytes were already checked and stored for this user: no need to probe them again.
+    known = await asyncio.to_thread(services.store.capture_by_sha, user_id, sha256)
+    if known is not None:
+        return capture_json(known["capture_id"], known["object_key"], sha256, size), False
     kind = "photo" if is_jpeg(received.path) else "video"
     try:
         facts = await asyncio.to_thread(media.probe_photo if kind == "photo" else media.probe, received.path)
@@ -76,9 +80,6 @@ async def ingest(services: Services, user_id: str, received: Received) -> tuple[
             f"the clip lasts {facts.duration_s:.0f} s; clips may last at most "
             f"{services.settings.max_clip_seconds:.0f} s",
         )
-    known = await asyncio.to_thread(services.store.capture_by_sha, user_id, sha256)
-    if known is not None:
-        return capture_json(known["capture_id"], known["object_key"], sha256, size), False
     await check_quota(services, user_id, size)
     capture_id = str(uuid.uuid4())
     key = raw_key(user_id, capture_id, utcnow(), ".jpg" if kind == "photo" else ".mp4")

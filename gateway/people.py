@@ -63,7 +63,7 @@ async def merge_person(request: Request) -> JSONResponse:
     into = body.get("into")
     if not isinstance(into, str) or into == person_id:
         raise ApiError(422, "the body must be JSON with 'into': the id of another of your people")
-    known = {r["person_id"] for r in await asyncio.to_thread(services.store.people, user_id)}
+    known = await asyncio.to_thread(services.store.known_people, user_id, [person_id, into])
     if person_id not in known or into not in known:
         raise ApiError(404, "no such person in your album")
     await services.emit_new("PersonMerged", user_id, person_id=person_id, into_person_id=into)
@@ -101,8 +101,7 @@ async def name_person(request: Request) -> JSONResponse:
     if relationship is not None and (not isinstance(relationship, str) or len(relationship) > MAX_NAME):
         raise ApiError(422, f"relationship must be a string of at most {MAX_NAME} characters")
     name = body["name"].strip()[:MAX_NAME]
-    known = {r["person_id"] for r in await asyncio.to_thread(services.store.people, user_id)}
-    if person_id not in known:
+    if not await asyncio.to_thread(services.store.known_people, user_id, [person_id]):
         raise ApiError(404, "no such person in your album")
     await services.emit_new(
         "PersonNamed",

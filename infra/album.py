@@ -16,6 +16,7 @@ import av
 import numpy as np
 from PIL import Image
 
+from streams import montage
 from streams.places import format_iso6709
 
 WIDTH, HEIGHT, FPS, SECONDS, GOP = 1920, 1080, 30, 8, 30
@@ -162,6 +163,15 @@ def build(folder: Path, progress: bool = True) -> list[tuple[SampleClip, Path]]:
             write_clip(clip, folder / clip.filename, ALBUM.index(clip))
     manifest.write_text(json.dumps([asdict(c) for c in ALBUM], indent=2))
     return [(c, folder / c.filename) for c in ALBUM]
+
+
+def long_clip(clips: list[tuple[SampleClip, Path]], seconds: float, out: Path) -> Path:
+    """A real 1080p clip of about ``seconds``: album clips joined end to end by stream copy (made once)."""
+    if not out.exists():
+        paths = [p for _, p in clips]
+        count = max(1, round(seconds / SECONDS))
+        montage.join([montage.Cut(paths[i % len(paths)], 0.0, float(SECONDS)) for i in range(count)], out)
+    return out
 
 
 def captured_at(clip: SampleClip) -> datetime:

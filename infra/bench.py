@@ -147,18 +147,9 @@ def bench_memory(settings: Settings, clips: list[tuple[album.SampleClip, Path]],
     }
 
 
-def long_clip(clips: list[tuple[album.SampleClip, Path]], seconds: float, out: Path) -> Path:
-    """A real 1080p clip of about ``seconds``: album clips joined end to end by stream copy."""
-    if not out.exists():
-        paths = [p for _, p in clips]
-        count = max(1, round(seconds / album.SECONDS))
-        montage.join([montage.Cut(paths[i % len(paths)], 0.0, float(album.SECONDS)) for i in range(count)], out)
-    return out
-
-
 def bench_prepare(clips: list[tuple[album.SampleClip, Path]], work: Path, repeat: int) -> dict[str, Any]:
     """Probe + mezzanine + thumbnails of a 32 s 1080p clip, as a multiple of real time (goal: ≥ 1)."""
-    source = long_clip(clips, 32.0, work / "long-32s.mp4")
+    source = album.long_clip(clips, 32.0, work / "long-32s.mp4")
     seconds = media.probe(source).duration_s
 
     def once() -> None:
@@ -183,7 +174,7 @@ def _cpu(fn: Any) -> float:
 
 def bench_enrichment(clips: list[tuple[album.SampleClip, Path]], work: Path) -> dict[str, Any]:
     """Per stage, seconds of 1080p video handled per CPU-second (process time, all threads counted)."""
-    source = long_clip(clips, 32.0, work / "long-32s.mp4")
+    source = album.long_clip(clips, 32.0, work / "long-32s.mp4")
     seconds = media.probe(source).duration_s
 
     def every_frame() -> None:
@@ -215,7 +206,7 @@ def bench_upload(
     settings: Settings, clips: list[tuple[album.SampleClip, Path]], work: Path, repeat: int
 ) -> dict[str, Any]:
     """MB/s of a ≥ 50 MB clip through the gateway (tus and one-shot) against a direct S3 put, same run."""
-    source = long_clip(clips, 144.0, work / "long-144s.mp4")
+    source = album.long_clip(clips, 144.0, work / "long-144s.mp4")
     size_mb = source.stat().st_size / 1e6
     blobs = BlobStore(settings)
     direct = _timed(lambda: blobs.put_file("bench/direct.mp4", source, "video/mp4"), repeat)

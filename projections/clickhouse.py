@@ -328,6 +328,15 @@ class MetadataStore:
         )
         return {"shots": int(shots[0]["n"]), "transcript": said[0]["text"] if said else None}
 
+    def known_people(self, user_id: str, person_ids: list[str]) -> set[str]:
+        """Which of these person ids have faces in the user's album."""
+        rows = self._rows(
+            "SELECT DISTINCT person_id FROM faces FINAL WHERE user_id = {u:String} AND person_id IN {p:Array(String)}",
+            u=user_id,
+            p=person_ids,
+        )
+        return {r["person_id"] for r in rows}
+
     def people_on(self, user_id: str, capture_id: str) -> list[str]:
         rows = self._rows(
             "SELECT DISTINCT person_id FROM faces FINAL WHERE user_id = {u:String}"

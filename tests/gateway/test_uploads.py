@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gateway.client import TUS, GatewayError
+from infra.album import long_clip
 from streams.blobs import BlobStore
-from streams.montage import Cut, join
 from tests.conftest import Served, read_topic
 from tests.media_helpers import small_clip
 
@@ -21,12 +21,7 @@ MB = 1024 * 1024
 @pytest.fixture(scope="module")
 def big_clip(sample_album, tmp_path_factory) -> Path:
     """A real ≥ 50 MB 1080p clip: album clips joined end to end by stream copy."""
-    out = tmp_path_factory.mktemp("big") / "big.mp4"
-    paths = [p for _, p in sample_album]
-    cuts = []
-    while sum(p.stat().st_size for p in (c.path for c in cuts)) < 52 * MB:
-        cuts.append(Cut(paths[len(cuts) % len(paths)], 0.0, 8.0))
-    join(cuts, out)
+    out = long_clip(sample_album, 144.0, tmp_path_factory.mktemp("big") / "big.mp4")
     assert out.stat().st_size >= 50 * MB
     return out
 
