@@ -15,7 +15,7 @@ from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway import auth, devices, people, preferences, uploads
+from gateway import auth, devices, enrolments, people, places, preferences, uploads
 from gateway.captures import create_capture, get_capture
 from gateway.errors import ApiError, api_error, http_error
 from gateway.memories import create_memory, get_memory
@@ -114,6 +114,13 @@ def create_app(services: Services) -> Starlette:
             Route("/v1/people", people.list_people, methods=["GET"]),
             Route("/v1/people/{person_id}", people.name_person, methods=["POST"]),
             Route("/v1/people/{person_id}/merge", people.merge_person, methods=["POST"]),
+            Route("/v1/people/{person_id}/faces", people.person_faces, methods=["GET"]),
+            Route("/v1/people/{person_id}/split", people.split_person, methods=["POST"]),
+            Route("/v1/enrolments", enrolments.create_enrolment, methods=["POST"]),
+            Route("/v1/enrolments/{enrolment_id}", enrolments.get_enrolment, methods=["GET"]),
+            Route("/v1/places", places.list_places, methods=["GET"]),
+            Route("/v1/places/{name}", places.name_place, methods=["PUT"]),
+            Route("/v1/places/{name}", places.forget_place, methods=["DELETE"]),
             Route("/v1/memories", create_memory, methods=["POST"]),
             Route("/v1/memories/{memory_id}", get_memory, methods=["GET"]),
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 from starlette.requests import Request
@@ -111,3 +112,59 @@ async def name_person(request: Request) -> JSONResponse:
         relationship=relationship.strip().lower() if relationship else None,
     )
     return JSONResponse({"person_id": person_id, "name": name, "relationship": relationship}, 202)
+
+
+async def person_faces(request: Request) -> JSONResponse:
+    """One person's faces.
+    ---
+    summary: Every face of one of your people, biggest first (to choose faces to split off)
+    security: [{bearer: []}]
+    parameters:
+      - {name: person_id, in: path, required: true, schema: {type: string}}
+    responses:
+      200: {description: The faces.}
+      404: {description: No such person in your album.}
+    """
+    services: Services = request.app.state.services
+    person_id = str(request.path_params["person_id"])
+    rows = await asyncio.to_thread(services.store.faces_of, request.state.user_id, person_id)
+    if not rows:
+        raise ApiError(404, "no such person in your album")
+    return JSONResponse({"faces": rows})
+
+
+async def split_person(request: Request) -> JSONResponse:
+    """Say some faces of a person are somebody else.
+    ---
+    summary: Split faces off a person into a new person
+    security: [{bearer: []}]
+    parameters:
+      - {name: person_id, in: path, required: true, schema: {type: string}}
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema: {type: object, required: [face_ids], properties: {face_ids: {type: array, items: {type: string}}}}
+    responses:
+      202: {description: PersonSplit was emitted; new_person_id names the new person.}
+      404: {description: No such person in your album.}
+      422: {description: The face ids are not some (not all) of this person's faces.}
+    """
+    services: Services = request.app.state.services
+    user_id, person_id = request.state.user_id, str(request.path_params["person_id"])
+    body = await json_object(request, '{"face_ids": ["<face id>", ...]}')
+    face_ids = body.get("face_ids")
+    if not isinstance(face_ids, list) or not face_ids or not all(isinstance(f, str) for f in face_ids):
+        raise ApiError(422, "face_ids must be a non-empty list of face ids")
+    own = {row["face_id"] for row in await asyncio.to_thread(services.store.faces_of, user_id, person_id)}
+    if not own:
+        raise ApiError(404, "no such person in your album")
+    if not set(face_ids) <= own:
+        raise ApiError(422, "some of these faces are not this person's")
+    if set(face_ids) == own:
+        raise ApiError(422, "a split leaves some faces behind: to rename the person, name them instead")
+    new_person_id = str(uuid.uuid4())
+    await services.emit_new(
+        "PersonSplit", user_id, person_id=person_id, face_ids=sorted(set(face_ids)), new_person_id=new_person_id
+    )
+    return JSONResponse({"person_id": person_id, "new_person_id": new_person_id}, 202)

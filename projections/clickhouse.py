@@ -1,47 +1,18 @@
-"""ClickHouse read models through clickhouse-connect: chDB in-process (``chdb:///path``) or a server (``http://``).
-
-Every table is a ReplacingMergeTree keyed by user first, so each write is an idempotent upsert (the same event
-twice leaves one row) and every read filters by user. Reads use FINAL so that duplicates never show.
-"""
+"""The ClickHouse read model: captures, clips and their assets, places, shots, transcripts, recordings and
+memories (people live in projections/people.py). Every write is an idempotent upsert; every read is for one user."""
 
 from __future__ import annotations
 
 import json
-import threading
 from datetime import datetime
 from typing import Any
 
-import clickhouse_connect
-
-from projections.tables import DDL, TABLES, VOLATILE
-
-
-def _version(at: datetime) -> int:
-    return int(at.timestamp() * 1000)
+from projections.connection import version_of
+from projections.people import PeopleTables
 
 
-class MetadataStore:
-    """The ClickHouse side of the read model. Thread-safe: chDB is one session per process."""
-
-    def __init__(self, dsn: str) -> None:
-        self.dsn = dsn
-        self._lock = threading.Lock()
-        self.client = clickhouse_connect.get_client(dsn=dsn)
-        for statement in DDL:
-            self.client.command(statement)
-
-    def close(self) -> None:
-        with self._lock:
-            self.client.close()
-
-    def _insert(self, table: str, row: dict[str, Any]) -> None:
-        with self._lock:
-            self.client.insert(table, [list(row.values())], column_names=list(row))
-
-    def _rows(self, sql: str, **params: Any) -> list[dict[str, Any]]:
-        with self._lock:
-            result = self.client.query(sql, parameters=params)
-        return [dict(zip(result.column_names, row, strict=False)) for row in result.result_rows]
+class MetadataStore(PeopleTables):
+    """The ClickHouse side of the read model."""
 
     # writes: one per event type, keyed by the entity and the event's time
 
@@ -61,7 +32,7 @@ class MetadataStore:
                 "kind": event["kind"],
                 "recording_id": event["recording_id"],
                 "uploaded_at": event["occurred_at"],
-                "version": _version(event["occurred_at"]),
+                "version": version_of(event["occurred_at"]),
             },
         )
 
@@ -89,7 +60,7 @@ class MetadataStore:
                 "kind": event["kind"],
                 "rotation": event["rotation"],
                 "probed_at": event["occurred_at"],
-                "version": _version(event["occurred_at"]),
+                "version": version_of(event["occurred_at"]),
             },
         )
 
@@ -113,7 +84,7 @@ class MetadataStore:
                 "keyframes": keyframes or [],
                 "times": times or [],
                 "made_at": event["occurred_at"],
-                "version": _version(event["occurred_at"]),
+                "version": version_of(event["occurred_at"]),
             },
         )
 
@@ -138,7 +109,7 @@ class MetadataStore:
                 "distance_km": event["distance_km"],
                 "gazetteer": event["gazetteer"],
                 "resolved_at": event["occurred_at"],
-                "version": _version(event["occurred_at"]),
+                "version": version_of(event["occurred_at"]),
             },
         )
 
@@ -151,110 +122,27 @@ class MetadataStore:
         )
         return rows[0] if rows else None
 
-    def upsert_faces(self, event: dict[str, Any]) -> None:
-        rows = [
+    def upsert_frame_tags(self, event: dict[str, Any]) -> None:
+        at, version = event["occurred_at"], version_of(event["occurred_at"])
+        self._insert_rows(
+            "frame_tags",
             [
-                event["user_id"],
-                event["capture_id"],
-                a["face_id"],
-                event["event_id"],
-                a["person_id"],
-                a["t"],
-                a["x"],
-                a["y"],
-                a["w"],
-                a["h"],
-                a["similarity"],
-                event["model"],
-                event["occurred_at"],
-                _version(event["occurred_at"]),
-            ]
-            for a in event["assignments"]
-        ]
-        if rows:
-            with self._lock:
-                self.client.insert(
-                    "faces",
-                    rows,
-                    column_names=[
-                        "user_id",
-                        "capture_id",
-                        "face_id",
-                        "event_id",
-                        "person_id",
-                        "t",
-                        "x",
-                        "y",
-                        "w",
-                        "h",
-                        "similarity",
-                        "model",
-                        "found_at",
-                        "version",
-                    ],
-                )
-
-    def upsert_person(self, event: dict[str, Any]) -> None:
-        self._insert(
-            "people",
-            {
-                "user_id": event["user_id"],
-                "person_id": event["person_id"],
-                "event_id": event["event_id"],
-                "name": event["name"],
-                "relationship": event["relationship"],
-                "named_at": event["occurred_at"],
-                "version": _version(event["occurred_at"]),
-            },
+                {
+                    "user_id": event["user_id"],
+                    "capture_id": event["capture_id"],
+                    "t": frame["t"],
+                    "label": tag["label"],
+                    "kind": tag["kind"],
+                    "score": tag["score"],
+                    "tagger": event["tagger"],
+                    "event_id": event["event_id"],
+                    "described_at": at,
+                    "version": version,
+                }
+                for frame in event["frames"]
+                for tag in frame["tags"]
+            ],
         )
-
-    def people(self, user_id: str) -> list[dict[str, Any]]:
-        """The user's people, most seen first: name and relationship if given, how often seen, one sample face."""
-        return self._rows(
-            "SELECT f.person_id AS person_id, any(p.name) AS name, any(p.relationship) AS relationship,"
-            " count() AS faces, uniqExact(f.capture_id) AS captures,"
-            " argMax(tuple(f.capture_id, f.t, f.x, f.y, f.w, f.h), f.w * f.h) AS sample"
-            " FROM (SELECT * FROM faces FINAL WHERE user_id = {u:String}) AS f"
-            " LEFT JOIN (SELECT * FROM people FINAL WHERE user_id = {u:String}) AS p USING (person_id)"
-            " GROUP BY f.person_id ORDER BY faces DESC, person_id",
-            u=user_id,
-        )
-
-    def set_face_recognition(self, event: dict[str, Any]) -> None:
-        """Record the choice; turning it off also drops every face row of the user (the vectors go elsewhere)."""
-        self._insert(
-            "user_settings",
-            {
-                "user_id": event["user_id"],
-                "event_id": event["event_id"],
-                "face_recognition": int(event["enabled"]),
-                "changed_at": event["occurred_at"],
-                "version": _version(event["occurred_at"]),
-            },
-        )
-        if not event["enabled"]:
-            with self._lock:
-                self.client.command("DELETE FROM faces WHERE user_id = {u:String}", parameters={"u": event["user_id"]})
-
-    def face_recognition(self, user_id: str) -> bool:
-        rows = self._rows("SELECT face_recognition FROM user_settings FINAL WHERE user_id = {u:String}", u=user_id)
-        return bool(rows and rows[0]["face_recognition"])
-
-    def merge_person(self, event: dict[str, Any]) -> None:
-        """Move every face row of one person to another (newer row versions, so replays land the same)."""
-        rows = self._rows(
-            "SELECT * FROM faces FINAL WHERE user_id = {u:String} AND person_id = {p:String}",
-            u=event["user_id"],
-            p=event["person_id"],
-        )
-        if not rows:
-            return
-        version = _version(event["occurred_at"])
-        moved = [
-            {**row, "person_id": event["into_person_id"], "version": max(row["version"] + 1, version)} for row in rows
-        ]
-        with self._lock:
-            self.client.insert("faces", [list(r.values()) for r in moved], column_names=list(moved[0]))
 
     def upsert_shots(self, event: dict[str, Any]) -> None:
         rows = [
@@ -266,7 +154,7 @@ class MetadataStore:
                 shot["start_s"],
                 shot["end_s"],
                 event["occurred_at"],
-                _version(event["occurred_at"]),
+                version_of(event["occurred_at"]),
             ]
             for i, shot in enumerate(event["shots"])
         ]
@@ -291,7 +179,7 @@ class MetadataStore:
                 "starts": [w["start_s"] for w in words],
                 "ends": [w["end_s"] for w in words],
                 "heard_at": event["occurred_at"],
-                "version": _version(event["occurred_at"]),
+                "version": version_of(event["occurred_at"]),
             },
         )
 
@@ -301,6 +189,7 @@ class MetadataStore:
             "SELECT s.capture_id AS capture_id, s.shot AS shot, s.start_s AS start_s, s.end_s AS end_s,"
             " c.captured_at AS captured_at, p.city AS city, p.country AS country,"
             " arraySort(groupUniqArrayIf(f.person_id, f.person_id != '')) AS people,"
+            " arraySort(groupUniqArrayIf(g.label, g.label != '')) AS tags,"
             " any(arrayStringConcat(arrayFilter((w, t) -> t >= s.start_s AND t < s.end_s, tr.words, tr.starts), ' '))"
             " AS transcript"
             " FROM (SELECT * FROM shots FINAL WHERE user_id = {u:String}) AS s"
@@ -309,6 +198,8 @@ class MetadataStore:
             " LEFT JOIN (SELECT * FROM transcripts FINAL WHERE user_id = {u:String}) AS tr USING (capture_id)"
             " LEFT JOIN (SELECT * FROM faces FINAL WHERE user_id = {u:String}) AS f"
             "   ON f.capture_id = s.capture_id AND f.t >= s.start_s AND f.t < s.end_s"
+            " LEFT JOIN (SELECT * FROM frame_tags FINAL WHERE user_id = {u:String}) AS g"
+            "   ON g.capture_id = s.capture_id AND g.t >= s.start_s AND g.t < s.end_s"
             " GROUP BY capture_id, shot, start_s, end_s, captured_at, city, country"
             " ORDER BY captured_at, capture_id, shot",
             u=user_id,
@@ -326,25 +217,18 @@ class MetadataStore:
             u=user_id,
             c=capture_id,
         )
-        return {"shots": int(shots[0]["n"]), "transcript": said[0]["text"] if said else None}
-
-    def known_people(self, user_id: str, person_ids: list[str]) -> set[str]:
-        """Which of these person ids have faces in the user's album."""
-        rows = self._rows(
-            "SELECT DISTINCT person_id FROM faces FINAL WHERE user_id = {u:String} AND person_id IN {p:Array(String)}",
-            u=user_id,
-            p=person_ids,
-        )
-        return {r["person_id"] for r in rows}
-
-    def people_on(self, user_id: str, capture_id: str) -> list[str]:
-        rows = self._rows(
-            "SELECT DISTINCT person_id FROM faces FINAL WHERE user_id = {u:String}"
-            " AND capture_id = {c:String} ORDER BY person_id",
+        tags = self._rows(
+            "SELECT label, max(score) AS score FROM frame_tags FINAL"
+            " WHERE user_id = {u:String} AND capture_id = {c:String}"
+            " GROUP BY label ORDER BY score DESC, label LIMIT 10",
             u=user_id,
             c=capture_id,
         )
-        return [r["person_id"] for r in rows]
+        return {
+            "shots": int(shots[0]["n"]),
+            "transcript": said[0]["text"] if said else None,
+            "tags": [{"label": t["label"], "score": round(float(t["score"]), 3)} for t in tags],
+        }
 
     def upsert_recording(
         self, event: dict[str, Any], stage: str, device_id: str, kind: str, capture_id: str | None = None
@@ -360,7 +244,7 @@ class MetadataStore:
                 "kind": kind,
                 "capture_id": capture_id,
                 "at": event["occurred_at"],
-                "version": _version(event["occurred_at"]),
+                "version": version_of(event["occurred_at"]),
             },
         )
 
@@ -396,7 +280,7 @@ class MetadataStore:
                 "stage": event["stage"],
                 "reason": event["reason"],
                 "rejected_at": event["occurred_at"],
-                "version": _version(event["occurred_at"]),
+                "version": version_of(event["occurred_at"]),
             },
         )
 
@@ -427,7 +311,7 @@ class MetadataStore:
                 "size_bytes": event.get("size_bytes"),
                 "render_seconds": event.get("render_seconds"),
                 "reason": event.get("reason"),
-                "version": _version(event["occurred_at"]),
+                "version": version_of(event["occurred_at"]),
             },
         )
 
@@ -495,13 +379,3 @@ class MetadataStore:
         for row in rows:
             row["segments"] = json.loads(row["segments"] or "[]")
         return rows
-
-    def snapshot(self, table: str) -> list[tuple[Any, ...]]:
-        """All rows of a table, deduplicated and sorted, for comparing projections (operators and tests)."""
-        if table not in TABLES:
-            raise ValueError(f"unknown table {table!r}")
-        with self._lock:
-            result = self.client.query(
-                f"SELECT * EXCEPT ({', '.join(VOLATILE[table])}) FROM {table} FINAL ORDER BY ALL"
-            )
-        return [tuple(row) for row in result.result_rows]

@@ -50,6 +50,18 @@ DDL = (
     """CREATE TABLE IF NOT EXISTS user_settings (
         user_id String, event_id String, face_recognition UInt8, changed_at DateTime64(3, 'UTC'), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY user_id""",
+    """CREATE TABLE IF NOT EXISTS enrolments (
+        user_id String, enrolment_id String, event_id String, status LowCardinality(String),
+        person_id Nullable(String), reason Nullable(String), at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, enrolment_id)""",
+    """CREATE TABLE IF NOT EXISTS user_places (
+        user_id String, name String, event_id String, lat Float64, lon Float64, radius_m Float64,
+        named_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, name)""",
+    """CREATE TABLE IF NOT EXISTS frame_tags (
+        user_id String, capture_id String, t Float64, label String, kind LowCardinality(String), score Float32,
+        tagger LowCardinality(String), event_id String, described_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id, t, label)""",
     """CREATE TABLE IF NOT EXISTS shots (
         user_id String, capture_id String, shot UInt16, event_id String, start_s Float64, end_s Float64,
         sampled_at DateTime64(3, 'UTC'), version UInt64
@@ -82,6 +94,9 @@ TABLES = (
     "rejections",
     "recordings",
     "user_settings",
+    "enrolments",
+    "user_places",
+    "frame_tags",
 )
 # Columns that say when or by which delivery a row was written, not what it says: left out of comparisons.
 VOLATILE = {
@@ -95,6 +110,9 @@ VOLATILE = {
     "faces": ("event_id", "version", "found_at"),
     "people": ("event_id", "version", "named_at"),
     "user_settings": ("event_id", "version", "changed_at"),
+    "enrolments": ("event_id", "version", "at"),
+    "user_places": ("event_id", "version", "named_at"),
+    "frame_tags": ("event_id", "version", "described_at"),
     "shots": ("event_id", "version", "sampled_at"),
     "transcripts": ("event_id", "version", "heard_at"),
 }

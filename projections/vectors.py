@@ -25,6 +25,7 @@ class VectorStore(Protocol):
     def delete(self, user_id: str, key: str) -> None: ...
     def delete_user(self, user_id: str) -> None: ...
     def relabel(self, user_id: str, field: str, old: str, new: str) -> None: ...
+    def set_payload(self, user_id: str, keys: list[str], payload: dict[str, Any]) -> None: ...
     def points(self, user_id: str | None = None) -> list[tuple[str, dict[str, Any]]]: ...
     def close(self) -> None: ...
 
@@ -37,6 +38,18 @@ def open_vectors(dsn: str, model: str, size: int) -> VectorStore:
 
         return ServerVectors(QdrantClient(url=dsn), model, size)
     raise ValueError(f"unsupported Qdrant DSN {dsn!r}: use edge:///path or http(s)://host:port")
+
+
+def open_collections(dsn: str) -> dict[str, VectorStore]:
+    """Every collection that exists (operators and tests); for a server, those this code base names."""
+    if dsn.startswith("edge://"):
+        root = Path(dsn.removeprefix("edge://"))
+        folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.exists() else []
+        return {p.name: EdgeVectors(p, p.name, 0) for p in folders}
+    from qdrant_client import QdrantClient  # noqa: PLC0415
+
+    client = QdrantClient(url=dsn)
+    return {c.name: ServerVectors(client, c.name, 0) for c in client.get_collections().collections}
 
 
 Page = tuple[list[tuple[str, dict[str, Any]]], Any]
@@ -115,6 +128,11 @@ class EdgeVectors(_Vectors):
         with self._lock:
             self.shard.update(self.q.UpdateOperation.set_payload_by_filter(flt, {field: new}))
 
+    def set_payload(self, user_id: str, keys: list[str], payload: dict[str, Any]) -> None:
+        ids: list[Any] = [self.point_id(user_id, key) for key in keys]
+        with self._lock:
+            self.shard.update(self.q.UpdateOperation.set_payload(ids, payload))
+
     def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]:
         request = self.q.QueryRequest(
             limit=limit,
@@ -180,6 +198,10 @@ class ServerVectors(_Vectors):
             ]
         )
         self.client.set_payload(self.name, payload={field: new}, points=m.FilterSelector(filter=flt))
+
+    def set_payload(self, user_id: str, keys: list[str], payload: dict[str, Any]) -> None:
+        ids: list[Any] = [self.point_id(user_id, key) for key in keys]
+        self.client.set_payload(self.name, payload=payload, points=self.m.PointIdsList(points=ids))
 
     def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]:
         hits = self.client.query_points(

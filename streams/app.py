@@ -11,7 +11,9 @@
 | frames    | media: MediaProbed (video)   | enrichments: FramesSampled (shots)     |
 | speech    | media: MediaProbed (sound)   | enrichments: TranscriptExtracted       |
 | faces     | media: MediaProbed           | enrichments: FacesDetected             |
+| visual    | media: MediaProbed           | enrichments: FramesDescribed (tags)    |
 | people    | enrichments: FacesDetected   | enrichments: PeopleAssigned            |
+| enrol     | people: EnrolmentSubmitted   | people: PersonNamed "me", EnrolmentDone|
 
 Every agent runs the same loop (``streams.consume``): poison messages go to ``<prefix>.dead-letter``.
 """
@@ -29,6 +31,8 @@ from streams import (
     enrich_frames,
     enrich_places,
     enrich_speech,
+    enrich_visual,
+    enrol,
     people,
     planner,
     prepare,
@@ -81,7 +85,9 @@ class StreamApp:
             ("frames", "media", "MediaProbed", enrich_frames.on_media_probed, settings.enrich_frames),
             ("speech", "media", "MediaProbed", enrich_speech.on_media_probed, settings.enrich_speech),
             ("faces", "media", "MediaProbed", enrich_faces.on_media_probed, settings.enrich_faces),
+            ("visual", "media", "MediaProbed", enrich_visual.on_media_probed, settings.enrich_visual),
             ("people", "enrichments", "FacesDetected", people.on_faces_detected, settings.enrich_faces),
+            ("enrol", "people", "EnrolmentSubmitted", enrol.on_enrolment_submitted, settings.enrich_faces),
         ]
         for name, topic, event_name, handler, enabled in agents:
             if enabled:

@@ -30,6 +30,10 @@ def processed_key(user_id: str, capture_id: str, name: str) -> str:
     return f"processed/{user_id}/{capture_id}/{name}"
 
 
+def enrolment_key(user_id: str, enrolment_id: str) -> str:
+    return f"raw/{user_id}/enrolments/{enrolment_id}.jpg"
+
+
 def memory_key(user_id: str, memory_id: str) -> str:
     return f"memories/{user_id}/{memory_id}.mp4"
 

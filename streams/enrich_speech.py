@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from streams import speech
+from streams import speech, vision
 from streams.services import Services
 
 
@@ -18,6 +18,8 @@ async def on_media_probed(services: Services, event: dict[str, Any]) -> None:
     if event["kind"] != "video" or event["audio_codec"] is None:
         return  # no sound, nothing said
     transcript = await asyncio.to_thread(transcribe, services, event)
+    # Embedded here rather than by the projector, so that a replay rebuilds the vectors without any model.
+    embedding = await asyncio.to_thread(vision.text_embedder().embed, [transcript.text]) if transcript.text else None
     await services.emit_derived(
         "TranscriptExtracted",
         event,
@@ -26,4 +28,6 @@ async def on_media_probed(services: Services, event: dict[str, Any]) -> None:
         language=transcript.language,
         text=transcript.text,
         words=[{"word": w, "start_s": s, "end_s": e} for w, s, e in transcript.words],
+        embedding_model=vision.TEXT_MODEL if embedding else None,
+        embedding=embedding[0] if embedding else None,
     )

@@ -16,25 +16,28 @@ from streams.events import stable_id
 from streams.services import Services
 
 
+def join(services: Services, user: str, face_id: str, embedding: list[float], **where: Any) -> tuple[str, float]:
+    """The person a face belongs to (the nearest known face's, or a new one) and the similarity; the face is
+    remembered for the faces that come after it."""
+    store = services.face_vectors
+    hits = store.search(user, embedding, limit=1)
+    if hits and hits[0][2].get("face_id") == face_id:
+        person, similarity = hits[0][2]["person_id"], 1.0  # this face, seen before: a replay
+    elif hits and hits[0][1] >= faces.SAME_PERSON:
+        person, similarity = hits[0][2]["person_id"], hits[0][1]
+    else:
+        person, similarity = stable_id(user, "person", face_id), 1.0
+    store.upsert(user, face_id, embedding, {"face_id": face_id, "person_id": person, **where})
+    return person, similarity
+
+
 def assign(services: Services, event: dict[str, Any]) -> list[dict[str, Any]]:
     user = event["user_id"]
-    store = services.face_vectors
     assignments = []
     for index, face in enumerate(event["faces"]):
         face_id = stable_id(user, event["capture_id"], str(index))
-        hits = store.search(user, list(face["embedding"]), limit=1)
-        if hits and hits[0][2].get("face_id") == face_id:
-            person, similarity = hits[0][2]["person_id"], 1.0  # this face, seen before: a replay
-        elif hits and hits[0][1] >= faces.SAME_PERSON:
-            person, similarity = hits[0][2]["person_id"], hits[0][1]
-        else:
-            person, similarity = stable_id(user, "person", face_id), 1.0
-        store.upsert(
-            user,
-            face_id,
-            list(face["embedding"]),
-            {"face_id": face_id, "person_id": person, "capture_id": event["capture_id"], "t": face["t"]},
-        )
+        embedding = list(face["embedding"])
+        person, similarity = join(services, user, face_id, embedding, capture_id=event["capture_id"], t=face["t"])
         assignments.append(
             {
                 "face_id": face_id,

@@ -3,74 +3,116 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from streams.services import Services
 
-MEMORY_STAGES = {
-    "MemoryRequested": "requested",
-    "MemoryPlanned": "planned",
-    "MemoryRendered": "rendered",
-    "MemoryFailed": "failed",
+Event = dict[str, Any]
+
+
+def _capture_uploaded(services: Services, event: Event) -> None:
+    services.store.upsert_capture(event)
+    if event["recording_id"]:
+        services.store.upsert_recording(event, "uploaded", event["device_id"] or "", event["kind"], event["capture_id"])
+
+
+def _capture_rejected(services: Services, event: Event) -> None:
+    services.store.reject_capture(event)
+    services.vectors.delete(event["user_id"], event["capture_id"])
+
+
+def _media_probed(services: Services, event: Event) -> None:
+    services.store.upsert_clip(event)
+    payload = {
+        "capture_id": event["capture_id"],
+        "captured_at": event["captured_at"].isoformat(),
+        "lat": event["lat"],
+        "lon": event["lon"],
+    }
+    services.vectors.upsert(event["user_id"], event["capture_id"], list(event["signature"]), payload)
+
+
+def _thumbnails_ready(services: Services, event: Event) -> None:
+    services.store.upsert_asset(event, "poster", event["poster_key"])
+    services.store.upsert_asset(event, "strip", event["strip_key"], times=event["strip_times"])
+
+
+def _face_recognition_toggled(services: Services, event: Event) -> None:
+    services.store.set_face_recognition(event)
+    if not event["enabled"]:
+        services.face_vectors.delete_user(event["user_id"])
+
+
+def _person_merged(services: Services, event: Event) -> None:
+    services.store.merge_person(event)
+    services.face_vectors.relabel(event["user_id"], "person_id", event["person_id"], event["into_person_id"])
+
+
+def _person_split(services: Services, event: Event) -> None:
+    services.store.split_person(event)
+    moved = {"person_id": event["new_person_id"]}
+    services.face_vectors.set_payload(event["user_id"], list(event["face_ids"]), moved)
+
+
+def _transcript_extracted(services: Services, event: Event) -> None:
+    services.store.upsert_transcript(event)
+    if event["embedding"]:
+        text = services.collection(event["embedding_model"], len(event["embedding"]))
+        payload = {"capture_id": event["capture_id"], "kind": "transcript", "text": event["text"]}
+        text.upsert(event["user_id"], f"{event['capture_id']}#transcript", list(event["embedding"]), payload)
+
+
+def _frames_described(services: Services, event: Event) -> None:
+    """Tags as rows; one point per sampled frame in the model's own collection (a replaced model keeps its own)."""
+    services.store.upsert_frame_tags(event)
+    if not event["frames"]:
+        return
+    frames = services.collection(event["model"], len(event["frames"][0]["embedding"]))
+    for frame in event["frames"]:
+        payload = {"capture_id": event["capture_id"], "kind": "frame", "t": frame["t"], "caption": frame["caption"]}
+        frames.upsert(event["user_id"], f"{event['capture_id']}@{frame['t']:.3f}", list(frame["embedding"]), payload)
+
+
+def _memory_stage(stage: str) -> Callable[[Services, Event], None]:
+    return lambda services, event: services.store.upsert_memory_stage(stage, event)
+
+
+PROJECTIONS: dict[str, Callable[[Services, Event], None]] = {
+    "CaptureUploaded": _capture_uploaded,
+    "CaptureStarted": lambda s, e: s.store.upsert_recording(e, "started", e["device_id"], e["kind"]),
+    "CaptureStopped": lambda s, e: s.store.upsert_recording(e, "stopped", e["device_id"], "video"),
+    "CaptureRejected": _capture_rejected,
+    "MediaProbed": _media_probed,
+    "MezzanineReady": lambda s, e: s.store.upsert_asset(e, "mezzanine", e["object_key"], keyframes=e["keyframes"]),
+    "ThumbnailsReady": _thumbnails_ready,
+    "PeopleAssigned": lambda s, e: s.store.upsert_faces(e),
+    "FaceRecognitionToggled": _face_recognition_toggled,
+    "PersonMerged": _person_merged,
+    "PersonSplit": _person_split,
+    "PersonNamed": lambda s, e: s.store.upsert_person(e),
+    "EnrolmentSubmitted": lambda s, e: s.store.upsert_enrolment(e, "pending"),
+    "EnrolmentDone": lambda s, e: s.store.upsert_enrolment(e, "done" if e["person_id"] else "rejected"),
+    "PlaceNamed": lambda s, e: s.store.upsert_user_place(e),
+    "TranscriptExtracted": _transcript_extracted,
+    "FramesSampled": lambda s, e: s.store.upsert_shots(e),
+    "FramesDescribed": _frames_described,
+    "PlaceResolved": lambda s, e: s.store.upsert_place(e),
+    "MemoryRequested": _memory_stage("requested"),
+    "MemoryPlanned": _memory_stage("planned"),
+    "MemoryRendered": _memory_stage("rendered"),
+    "MemoryFailed": _memory_stage("failed"),
 }
 
 
-def project(services: Services, event_name: str, event: dict[str, Any]) -> bool:
+def project(services: Services, event_name: str, event: Event) -> bool:
     """Write one event into the read models; False if this projector has nothing to do with it."""
-    if event_name == "CaptureUploaded":
-        services.store.upsert_capture(event)
-        if event["recording_id"]:
-            services.store.upsert_recording(
-                event, "uploaded", event["device_id"] or "", event["kind"], event["capture_id"]
-            )
-    elif event_name == "CaptureStarted":
-        services.store.upsert_recording(event, "started", event["device_id"], event["kind"])
-    elif event_name == "CaptureStopped":
-        services.store.upsert_recording(event, "stopped", event["device_id"], "video")
-    elif event_name == "CaptureRejected":
-        services.store.reject_capture(event)
-        services.vectors.delete(event["user_id"], event["capture_id"])
-    elif event_name == "MediaProbed":
-        services.store.upsert_clip(event)
-        services.vectors.upsert(
-            event["user_id"],
-            event["capture_id"],
-            list(event["signature"]),
-            {
-                "capture_id": event["capture_id"],
-                "captured_at": event["captured_at"].isoformat(),
-                "lat": event["lat"],
-                "lon": event["lon"],
-            },
-        )
-    elif event_name == "MezzanineReady":
-        services.store.upsert_asset(event, "mezzanine", event["object_key"], keyframes=event["keyframes"])
-    elif event_name == "ThumbnailsReady":
-        services.store.upsert_asset(event, "poster", event["poster_key"])
-        services.store.upsert_asset(event, "strip", event["strip_key"], times=event["strip_times"])
-    elif event_name == "PeopleAssigned":
-        services.store.upsert_faces(event)
-    elif event_name == "FaceRecognitionToggled":
-        services.store.set_face_recognition(event)
-        if not event["enabled"]:
-            services.face_vectors.delete_user(event["user_id"])
-    elif event_name == "PersonMerged":
-        services.store.merge_person(event)
-        services.face_vectors.relabel(event["user_id"], "person_id", event["person_id"], event["into_person_id"])
-    elif event_name == "PersonNamed":
-        services.store.upsert_person(event)
-    elif event_name == "TranscriptExtracted":
-        services.store.upsert_transcript(event)
-    elif event_name == "FramesSampled":
-        services.store.upsert_shots(event)
-    elif event_name == "PlaceResolved":
-        services.store.upsert_place(event)
-    elif event_name in MEMORY_STAGES:
-        services.store.upsert_memory_stage(MEMORY_STAGES[event_name], event)
-    else:
+    write = PROJECTIONS.get(event_name)
+    if write is None:
         return False
+    write(services, event)
     return True
 
 
-async def on_event(services: Services, event_name: str, event: dict[str, Any]) -> None:
+async def on_event(services: Services, event_name: str, event: Event) -> None:
     await asyncio.to_thread(project, services, event_name, event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from infra.settings import Settings
@@ -36,10 +36,15 @@ EVENT_TOPICS = {
     "FramesSampled": "enrichments",
     "TranscriptExtracted": "enrichments",
     "FacesDetected": "enrichments",
+    "FramesDescribed": "enrichments",
     "PeopleAssigned": "enrichments",
     "PersonNamed": "people",
     "PersonMerged": "people",
+    "PersonSplit": "people",
     "FaceRecognitionToggled": "people",
+    "EnrolmentSubmitted": "people",
+    "EnrolmentDone": "people",
+    "PlaceNamed": "people",
     "DeadLettered": "dead-letter",
 }
 TOPICS = tuple(dict.fromkeys(EVENT_TOPICS.values()))
@@ -57,6 +62,7 @@ class Services:
     blobs: BlobStore
     registry: Registry
     send: Send
+    collections: dict[str, VectorStore] = field(default_factory=dict)
 
     @classmethod
     def open(cls, settings: Settings, send: Send) -> Services:
@@ -73,9 +79,16 @@ class Services:
             send=send,
         )
 
+    def collection(self, model: str, size: int) -> VectorStore:
+        """The vector collection of one model (opened on first use): frames and text of the image–text and text
+        models, whichever model wrote the event being projected."""
+        if model not in self.collections:
+            self.collections[model] = open_vectors(self.settings.qdrant, model, size)
+        return self.collections[model]
+
     def close(self) -> None:
-        self.vectors.close()
-        self.face_vectors.close()
+        for store in (self.vectors, self.face_vectors, *self.collections.values()):
+            store.close()
         self.store.close()
 
     async def emit(self, event_name: str, event: dict[str, Any]) -> dict[str, Any]:

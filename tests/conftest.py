@@ -26,11 +26,10 @@ from infra.process import running_pid
 from infra.settings import Settings, load_settings
 from projections.clickhouse import MetadataStore
 from projections.tables import TABLES
-from projections.vectors import open_vectors
+from projections.vectors import open_collections
 from schemas.codec import registry
 from streams.blobs import BlobStore
 from streams.events import new_event
-from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
 from streams.topics import ensure_topics
 
 
@@ -250,9 +249,11 @@ def decode_all(messages: list[tuple[bytes, bytes]]) -> list[tuple[str, dict]]:
 def snapshot(settings: Settings) -> dict[str, object]:
     """The projections of a stopped server: ClickHouse rows and Qdrant points, without processing times."""
     store = MetadataStore(settings.clickhouse)
-    vectors = open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE)
+    collections = open_collections(settings.qdrant)
     try:
-        return {**{t: store.snapshot(t) for t in TABLES}, "points": vectors.points()}
+        points = {name: c.points() for name, c in collections.items()}
+        return {**{t: store.snapshot(t) for t in TABLES}, "points": points}
     finally:
-        vectors.close()
+        for c in collections.values():
+            c.close()
         store.close()

@@ -11,6 +11,9 @@ import pytest
 from infra.album import SampleClip
 from infra.demo import verify_mp4
 from infra.settings import Settings
+from projections.vectors import collection_name
+from streams import vision
+from streams.media import SIGNATURE_MODEL
 from streams.places import haversine_km
 from tests.conftest import Served, decode_all, isolated, read_topic, snapshot, upload_album, wait_for
 
@@ -93,7 +96,10 @@ def test_projections_hold_every_clip_once(album_server):
     served, ids = album_server
     client = served.client("wearer")
     for capture_id in ids:  # every enricher has seen every clip before the stores are read
-        wait_for(lambda c=capture_id: client.capture(c), lambda s: s["shots"] > 0 and s["transcript"] is not None)
+        wait_for(
+            lambda c=capture_id: client.capture(c),
+            lambda s: s["shots"] > 0 and s["transcript"] is not None and s["tags"],
+        )
     served.stop()  # chDB and qdrant-edge allow one process per data path: read them after the server stopped
     try:
         snap = snapshot(served.settings)
@@ -105,7 +111,19 @@ def test_projections_hold_every_clip_once(album_server):
     assert sorted(row[1] for row in snap["shots"]) == sorted(ids)
     assert {(row[3], row[4]) for row in snap["shots"]} == {(0.0, 8.0)}
     assert len(snap["places"]) == len(ids)
-    points = snap["points"]
+    points = snap["points"][collection_name(SIGNATURE_MODEL)]
     assert len(points) == len(ids)
     assert {p["capture_id"] for _, p in points} == set(ids)
     assert {p["user_id"] for _, p in points} == {"wearer"}
+    # one point per sampled frame in the image–text model's own collection, and tags with scores for each clip
+    sampled = {
+        e["capture_id"]: e["times"]
+        for n, e in decode_all(read_topic(served.settings, "enrichments"))
+        if n == "FramesSampled"
+    }
+    frames = snap["points"][collection_name(vision.CAPTION_MODEL)]
+    assert sorted((p["capture_id"], p["t"]) for _, p in frames) == sorted(
+        (c, t) for c, times in sampled.items() for t in times
+    )
+    assert {(p["kind"], p["model"], p["user_id"]) for _, p in frames} == {("frame", vision.CAPTION_MODEL, "wearer")}
+    assert {row[1] for row in snap["frame_tags"]} == set(ids)

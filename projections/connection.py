@@ -1,0 +1,59 @@
+"""One ClickHouse connection through clickhouse-connect: chDB in-process (``chdb:///path``) or a server (``http://``).
+
+Every table is a ReplacingMergeTree keyed by user first, so each write is an idempotent upsert (the same event
+twice leaves one row) and every read filters by user. Reads use FINAL so that duplicates never show.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any
+
+import clickhouse_connect
+
+from projections.tables import DDL, TABLES, VOLATILE
+
+
+def version_of(at: datetime) -> int:
+    """A row's version: the time of the event that wrote it, in milliseconds."""
+    return int(at.timestamp() * 1000)
+
+
+class Connection:
+    """The session and the few ways every table is written and read. Thread-safe: chDB is one session per process."""
+
+    def __init__(self, dsn: str) -> None:
+        self.dsn = dsn
+        self._lock = threading.Lock()
+        self.client = clickhouse_connect.get_client(dsn=dsn)
+        for statement in DDL:
+            self.client.command(statement)
+
+    def close(self) -> None:
+        with self._lock:
+            self.client.close()
+
+    def _insert(self, table: str, row: dict[str, Any]) -> None:
+        with self._lock:
+            self.client.insert(table, [list(row.values())], column_names=list(row))
+
+    def _insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            with self._lock:
+                self.client.insert(table, [list(r.values()) for r in rows], column_names=list(rows[0]))
+
+    def _rows(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        with self._lock:
+            result = self.client.query(sql, parameters=params)
+        return [dict(zip(result.column_names, row, strict=False)) for row in result.result_rows]
+
+    def snapshot(self, table: str) -> list[tuple[Any, ...]]:
+        """All rows of a table, deduplicated and sorted, for comparing projections (operators and tests)."""
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        with self._lock:
+            result = self.client.query(
+                f"SELECT * EXCEPT ({', '.join(VOLATILE[table])}) FROM {table} FINAL ORDER BY ALL"
+            )
+        return [tuple(row) for row in result.result_rows]
