@@ -13,7 +13,7 @@ from streams import faces, media
 from streams.services import Services
 
 
-def detect(services: Services, event: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
+def detect(services: Services, event: dict[str, Any]) -> tuple[str, int, list[dict[str, Any]]]:
     path = services.blobs.fetch(event["object_key"])
     model = faces.load(services.settings.face_model_dir or None)
     if event["kind"] == "photo":
@@ -36,13 +36,13 @@ def detect(services: Services, event: dict[str, Any]) -> tuple[int, list[dict[st
                     "embedding": face.embedding,
                 }
             )
-    return len(frames), found
+    return model.name, len(frames), found
 
 
 async def on_media_probed(services: Services, event: dict[str, Any]) -> None:
     if not await asyncio.to_thread(services.store.face_recognition, event["user_id"]):
         return
-    frames, found = await asyncio.to_thread(detect, services, event)
+    model, frames, found = await asyncio.to_thread(detect, services, event)
     await services.emit_derived(
-        "FacesDetected", event, capture_id=event["capture_id"], model=faces.MODEL, frames=frames, faces=found
+        "FacesDetected", event, capture_id=event["capture_id"], model=model, frames=frames, faces=found
     )

@@ -11,10 +11,9 @@ from infra.settings import Settings
 from projections.clickhouse import MetadataStore
 from projections.vectors import VectorStore, open_vectors
 from schemas.codec import Registry, registry
+from streams import faces
 from streams.blobs import BlobStore
 from streams.events import new_event, stable_id
-from streams.faces import EMBEDDING_SIZE as FACE_SIZE
-from streams.faces import MODEL as FACE_MODEL
 from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
 
 log = logging.getLogger("reverie.events")
@@ -58,7 +57,6 @@ class Services:
     settings: Settings
     store: MetadataStore
     vectors: VectorStore
-    face_vectors: VectorStore
     blobs: BlobStore
     registry: Registry
     send: Send
@@ -73,11 +71,16 @@ class Services:
             settings=settings,
             store=MetadataStore(settings.clickhouse),
             vectors=open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE),
-            face_vectors=open_vectors(settings.qdrant, FACE_MODEL, FACE_SIZE),
             blobs=blobs,
             registry=registry(),
             send=send,
         )
+
+    @property
+    def face_vectors(self) -> VectorStore:
+        """The configured face model's collection: the known faces that new faces are compared with."""
+        model = faces.load(self.settings.face_model_dir or None)
+        return self.collection(model.name, model.size)
 
     def collection(self, model: str, size: int) -> VectorStore:
         """The vector collection of one model (opened on first use): frames and text of the image–text and text
@@ -87,7 +90,7 @@ class Services:
         return self.collections[model]
 
     def close(self) -> None:
-        for store in (self.vectors, self.face_vectors, *self.collections.values()):
+        for store in (self.vectors, *self.collections.values()):
             store.close()
         self.store.close()
 

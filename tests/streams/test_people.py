@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from infra.album import encode_clip, photo
+from streams.weights import shipped
 from tests.conftest import Served, decode_all, read_topic, wait_for
 from tests.media_helpers import small_clip
 
@@ -115,9 +116,106 @@ def test_faces_are_only_recognised_for_users_who_turned_it_on_and_off_purges(ser
         from projections.vectors import open_vectors  # noqa: PLC0415
         from streams.faces import EMBEDDING_SIZE, MODEL  # noqa: PLC0415
 
-        vectors = open_vectors(served.settings.qdrant, MODEL, EMBEDDING_SIZE)
+        vectors = open_vectors(served.settings.qdrant, MODEL, EMBEDDING_SIZE)  # the default face model's
         assert vectors.points("alice") == []
         vectors.close()
     finally:
         served.start()
     assert client.http.put("/v1/settings/face-recognition", json={"enabled": "yes"}).status_code == 422
+
+
+def group_photo() -> np.ndarray:
+    path = shipped("insightface", "data", "images", "t1.jpg", hint="pip install --no-deps insightface")
+    return np.asarray(Image.open(path).convert("RGB"))
+
+
+def test_group_photo_people_across_clips_split_and_enrolment(served: Served, tmp_path: Path):
+    client = served.client("carol")
+    turn_faces(served, "carol", True)
+    group = group_photo()
+    still = tmp_path / "t1.jpg"
+    Image.fromarray(group).save(still, "JPEG", quality=92)
+    left, right = tmp_path / "left.mp4", tmp_path / "right.mp4"
+    encode_clip(left, group, {}, 1280, 720, 3, pan=1)
+    encode_clip(right, group, {}, 1280, 720, 3, pan=-1)
+    ids = {name: client.upload(path)["capture_id"] for name, path in [("still", still), ("l", left), ("r", right)]}
+    for capture_id in ids.values():
+        wait_for(lambda c=capture_id: client.capture(c) if _exists(client, c) else {}, lambda s: bool(s.get("people")))
+    people = client.http.get("/v1/people").json()["people"]
+    on_still = client.capture(ids["still"])["people"]
+    assert len(on_still) == 6 and len(people) == 6  # six faces, six people: the clips' faces joined theirs
+    for key in ("l", "r"):
+        seen = client.capture(ids[key])["people"]
+        assert len(seen) >= 4 and set(seen) <= set(on_still)  # the frame's edge cuts a face or two
+    assert sum(p["captures"] == 3 for p in people) >= 3
+
+    # naming "wife" works on a face of the group
+    wife = next(p for p in people if p["captures"] == 3)
+    assert (
+        client.http.post(f"/v1/people/{wife['person_id']}", json={"name": "Anna", "relationship": "wife"}).status_code
+        == 202
+    )
+    wait_for(
+        lambda: client.http.get("/v1/people").json()["people"], lambda ps: any(p["relationship"] == "wife" for p in ps)
+    )
+
+    # split: the user says the face in the right-hand clip is somebody else
+    faces_of = client.http.get(f"/v1/people/{wife['person_id']}/faces").json()["faces"]
+    moving = [f["face_id"] for f in faces_of if f["capture_id"] == ids["r"]]
+    assert moving and len(moving) < len(faces_of)
+    split = client.http.post(f"/v1/people/{wife['person_id']}/split", json={"face_ids": moving})
+    assert split.status_code == 202
+    new_person = split.json()["new_person_id"]
+    wait_for(lambda: client.capture(ids["r"])["people"], lambda p: new_person in p and wife["person_id"] not in p)
+    assert wife["person_id"] in client.capture(ids["l"])["people"]
+    assert client.http.post(f"/v1/people/{wife['person_id']}/split", json={"face_ids": ["nope"]}).status_code == 422
+    assert served.client("dave").http.get(f"/v1/people/{wife['person_id']}/faces").status_code == 404
+
+    # enrolment: a photo of the wearer's face alone makes that face's person "me"; a photo without a face says so
+    detected = next(
+        e
+        for n, e in decode_all(read_topic(served.settings, "enrichments", expect=6))
+        if n == "FacesDetected" and e["capture_id"] == ids["still"]
+    )
+    face = max(detected["faces"], key=lambda f: f["w"] * f["h"])
+    scale = group.shape[1] / detected["faces"][0]["frame_width"]
+    x, y, w, h = (int(face[k] * scale) for k in ("x", "y", "w", "h"))
+    selfie = tmp_path / "me.jpg"
+    Image.fromarray(group[max(0, y - h) : y + 2 * h, max(0, x - w) : x + 2 * w]).save(selfie, "JPEG")
+    enrolled = client.http.post("/v1/enrolments", content=selfie.read_bytes(), headers={"content-type": "image/jpeg"})
+    assert enrolled.status_code == 202, enrolled.text
+    done = wait_for(lambda: client.http.get(enrolled.json()["status_url"]).json(), settled)
+    assert done["status"] == "done" and done["person_id"] in on_still
+    me = wait_for(
+        lambda: client.http.get("/v1/people").json()["people"], lambda ps: any(p["relationship"] == "me" for p in ps)
+    )
+    assert [p["person_id"] for p in me if p["relationship"] == "me"] == [done["person_id"]]
+    no_face = tmp_path / "coffee.jpg"
+    Image.fromarray(photo("coffee")).save(no_face, "JPEG")
+    refused = client.http.post("/v1/enrolments", content=no_face.read_bytes(), headers={"content-type": "image/jpeg"})
+    rejected = wait_for(lambda: client.http.get(refused.json()["status_url"]).json(), settled)
+    assert rejected["status"] == "rejected" and "exactly one face" in rejected["reason"]
+    assert client.http.post("/v1/enrolments", content=b"not a jpeg").status_code == 422
+    assert served.client("dave").http.post("/v1/enrolments", content=selfie.read_bytes()).status_code == 409
+    assert served.client("dave").http.get(enrolled.json()["status_url"]).status_code == 404
+
+
+def settled(enrolment: dict) -> bool:
+    return enrolment.get("status") not in (None, "pending")  # None: not projected yet
+
+
+def test_users_name_their_own_places(served: Served):
+    client = served.client("erin")
+    assert client.http.put("/v1/places/Home", json={"lat": 48.8606, "lon": 2.3376, "radius_m": 150}).status_code == 202
+    assert client.http.put("/v1/places/our hotel", json={"lat": 35.6762, "lon": 139.6503}).status_code == 202
+    places = wait_for(lambda: client.http.get("/v1/places").json()["places"], lambda p: len(p) == 2)
+    assert places == [
+        {"name": "home", "lat": 48.8606, "lon": 2.3376, "radius_m": 150.0},
+        {"name": "our hotel", "lat": 35.6762, "lon": 139.6503, "radius_m": 200.0},
+    ]
+    assert served.client("frank").http.get("/v1/places").json()["places"] == []
+    assert served.client("frank").http.delete("/v1/places/home").status_code == 404
+    for bad in ({"lat": 91, "lon": 0}, {"lat": "x", "lon": 0}, {"lat": 1, "lon": 2, "radius_m": 0}, {"lon": 1}):
+        assert client.http.put("/v1/places/home", json=bad).status_code == 422, bad
+    assert client.http.delete("/v1/places/home").status_code == 202
+    wait_for(lambda: client.http.get("/v1/places").json()["places"], lambda p: [x["name"] for x in p] == ["our hotel"])
