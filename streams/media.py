@@ -161,9 +161,17 @@ def sample_frames(path: Path, per_second: float = 1.0, max_width: int = 960) -> 
         for frame in container.decode(video):
             t = float(frame.time or 0.0)
             if t + 1e-6 >= next_t:
-                frames.append((round(t, 3), frame.to_ndarray(format="bgr24", width=width, height=height)))
+                frames.append(
+                    (round(t, 3), _upright(frame, frame.to_ndarray(format="bgr24", width=width, height=height)))
+                )
                 next_t = t + 1.0 / per_second
     return frames
+
+
+def _upright(frame: av.VideoFrame, picture: np.ndarray) -> np.ndarray:
+    # Phones store the sensor's picture and a display matrix that says how to turn it: models want it upright.
+    turns = (int(frame.rotation) % 360) // 90
+    return np.ascontiguousarray(np.rot90(picture, k=turns)) if turns else picture
 
 
 def photo_frame(path: Path, max_width: int = 960) -> np.ndarray:

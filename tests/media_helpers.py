@@ -92,14 +92,19 @@ def photo_with_exif(
     return path
 
 
-def rotated_clip(path: Path, degrees: int) -> Path:
-    """A short clip whose display matrix says: turn me ``degrees`` counter-clockwise (a phone held upright)."""
+def rotated_clip(path: Path, degrees: int, upright: np.ndarray | None = None) -> Path:
+    """A short clip whose display matrix says: turn me ``degrees`` counter-clockwise (a phone held upright).
+    With ``upright`` (an RGB picture), the stored frames are that picture turned the other way, as a sensor
+    records it, so that only a player (or enricher) that honours the matrix sees it upright."""
+    stored = None if upright is None else np.ascontiguousarray(np.rot90(upright, k=-degrees // 90))
+    height, width = (180, 320) if stored is None else stored.shape[:2]
     with av.open(str(path), "w", format="mp4") as out:
         video = out.add_stream("libx264", rate=30, options={"preset": "ultrafast"})
-        video.width, video.height, video.pix_fmt = 320, 180, "yuv420p"
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
         video.set_display_rotation(degrees)
         for i in range(30):
-            frame = av.VideoFrame.from_ndarray(np.full((180, 320, 3), i * 8, np.uint8), format="rgb24")
+            picture = np.full((180, 320, 3), i * 8, np.uint8) if stored is None else stored
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
             for packet in video.encode(frame):
                 out.mux(packet)
         for packet in video.encode(None):

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from streams.media import SIGNATURE_SIZE, MediaError, parse_time, probe
@@ -99,3 +100,19 @@ def test_display_rotation_is_read(tmp_path: Path, degrees: int):
     from tests.media_helpers import rotated_clip
 
     assert probe(rotated_clip(tmp_path / "r.mp4", degrees)).rotation == degrees
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_sampled_frames_are_turned_upright_by_the_display_matrix(tmp_path: Path, degrees: int):
+    from infra.album import photo  # noqa: PLC0415
+    from streams.media import sample_frames  # noqa: PLC0415
+    from tests.media_helpers import rotated_clip  # noqa: PLC0415
+
+    upright = np.ascontiguousarray(photo("astronaut")[::2, ::2])  # 256×256, not symmetric under any turn
+    upright = np.ascontiguousarray(upright[:, :192])  # 256 high, 192 wide: a portrait
+    frames = sample_frames(rotated_clip(tmp_path / "r.mp4", degrees, upright))
+    rgb = frames[0][1][:, :, ::-1].astype(float)
+    assert rgb.shape[:2] == upright.shape[:2]
+    error = np.abs(rgb - upright).mean()
+    assert error < 12, error  # the picture itself, up to compression
+    assert np.abs(rgb - np.rot90(np.rot90(upright))).mean() > 3 * error  # and not turned the wrong way
