@@ -176,3 +176,34 @@ def long_clip(clips: list[tuple[SampleClip, Path]], seconds: float, out: Path) -
 
 def captured_at(clip: SampleClip) -> datetime:
     return datetime.fromisoformat(clip.captured_at.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def spoken_clip(path: Path, words: str, image: str = "astronaut", width: int = 320, height: int = 180) -> Path:
+    """A clip whose sound is ``words`` spoken by espeak-ng (a real voice synthesiser from Debian)."""
+    import subprocess  # noqa: PLC0415
+
+    wav = path.with_suffix(".wav")
+    subprocess.run(["espeak-ng", "-w", str(wav), words], check=True)
+    with av.open(str(wav)) as source:
+        audio_frames = list(source.decode(audio=0))
+    seconds = int(sum(f.samples / f.sample_rate for f in audio_frames)) + 1
+    encode_clip(path, photo(image), {}, width, height, seconds, tone_hz=0.0)
+    # replace the (silent) tone track with the speech
+    out_path = path.with_name("spoken-" + path.name)
+    with av.open(str(path)) as clip, av.open(str(out_path), "w", format="mp4") as out:
+        video = out.add_stream_from_template(clip.streams.video[0])
+        audio = out.add_stream("aac", rate=44100, layout="stereo")
+        for packet in clip.demux(clip.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = video
+                out.mux(packet)
+        resampler = av.AudioResampler(format="fltp", layout="stereo", rate=44100)
+        for frame in audio_frames:
+            frame.pts = None
+            for chunk in resampler.resample(frame):
+                for packet in audio.encode(chunk):
+                    out.mux(packet)
+        for packet in audio.encode(None):
+            out.mux(packet)
+    out_path.replace(path)
+    return path

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from infra.album import spoken_clip
 from tests.conftest import Served, decode_all, read_topic, wait_for
-from tests.media_helpers import small_clip, spoken_clip
+from tests.media_helpers import small_clip
 
 pytestmark = pytest.mark.integration
 
