@@ -59,6 +59,7 @@ class MetadataStore(PeopleTables):
                 "signature_model": event["signature_model"],
                 "kind": event["kind"],
                 "rotation": event["rotation"],
+                "signature": list(event["signature"]),
                 "probed_at": event["occurred_at"],
                 "version": version_of(event["occurred_at"]),
             },
@@ -124,6 +125,24 @@ class MetadataStore(PeopleTables):
 
     def upsert_frame_tags(self, event: dict[str, Any]) -> None:
         at, version = event["occurred_at"], version_of(event["occurred_at"])
+        self._insert_rows(
+            "frames",
+            [
+                {
+                    "user_id": event["user_id"],
+                    "capture_id": event["capture_id"],
+                    "t": frame["t"],
+                    "caption": frame["caption"],
+                    "sharpness": frame["sharpness"],
+                    "motion": frame["motion"],
+                    "model": event["model"],
+                    "event_id": event["event_id"],
+                    "described_at": at,
+                    "version": version,
+                }
+                for frame in event["frames"]
+            ],
+        )
         self._insert_rows(
             "frame_tags",
             [

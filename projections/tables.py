@@ -58,6 +58,11 @@ DDL = (
         user_id String, name String, event_id String, lat Float64, lon Float64, radius_m Float64,
         named_at DateTime64(3, 'UTC'), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, name)""",
+    """CREATE TABLE IF NOT EXISTS frames (
+        user_id String, capture_id String, t Float64, caption String, sharpness Float32, motion Float32,
+        model LowCardinality(String), event_id String, described_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id, t)""",
+    "ALTER TABLE clips ADD COLUMN IF NOT EXISTS signature Array(Float32) DEFAULT []",
     """CREATE TABLE IF NOT EXISTS frame_tags (
         user_id String, capture_id String, t Float64, label String, kind LowCardinality(String), score Float32,
         tagger LowCardinality(String), event_id String, described_at DateTime64(3, 'UTC'), version UInt64
@@ -97,6 +102,7 @@ TABLES = (
     "enrolments",
     "user_places",
     "frame_tags",
+    "frames",
 )
 # Columns that say when or by which delivery a row was written, not what it says: left out of comparisons.
 VOLATILE = {
@@ -113,6 +119,7 @@ VOLATILE = {
     "enrolments": ("event_id", "version", "at"),
     "user_places": ("event_id", "version", "named_at"),
     "frame_tags": ("event_id", "version", "described_at"),
+    "frames": ("event_id", "version", "described_at"),
     "shots": ("event_id", "version", "sampled_at"),
     "transcripts": ("event_id", "version", "heard_at"),
 }

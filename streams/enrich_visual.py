@@ -21,14 +21,17 @@ def describe(services: Services, event: dict[str, Any]) -> tuple[str, list[dict[
     tags = vision.tagger().tags(pictures)
     model = vision.visual_model(services.settings.clip_model, services.settings.clip_checkpoint)
     vectors = model.embed_frames(pictures, tags)
+    sharpness, motion = vision.sharpness_and_motion(pictures)
     described = [
         {
             "t": t,
             "caption": vision.caption(frame_tags),
+            "sharpness": sharp,
+            "motion": moved,
             "tags": [{"label": tag.label, "score": tag.score, "kind": tag.kind} for tag in frame_tags],
             "embedding": vector,
         }
-        for (t, _), frame_tags, vector in zip(frames, tags, vectors, strict=True)
+        for (t, _), frame_tags, vector, sharp, moved in zip(frames, tags, vectors, sharpness, motion, strict=True)
     ]
     return model.name, described
 

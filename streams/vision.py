@@ -136,6 +136,19 @@ def scenes_of(objects: list[Tag]) -> list[Tag]:
     return [Tag(label, score, "scene") for label, score in scenes.items()]
 
 
+def sharpness_and_motion(frames_bgr: list[np.ndarray]) -> tuple[list[float], list[float]]:
+    """Per frame: variance of the Laplacian (blur lowers it) and the mean absolute change from the frame before."""
+    import cv2  # noqa: PLC0415
+
+    grey = [cv2.cvtColor(f, cv2.COLOR_BGR2GRAY).astype(np.float32) for f in frames_bgr]
+    sharpness = [round(float(cv2.Laplacian(g, cv2.CV_32F).var()), 2) for g in grey]
+    motion = [0.0] + [
+        round(float(np.abs(b - a).mean()), 3) if a.shape == b.shape else 0.0
+        for a, b in zip(grey, grey[1:], strict=False)
+    ]
+    return sharpness, motion[: len(grey)]
+
+
 def caption(tags: list[Tag]) -> str:
     """A sentence MiniLM can embed: 'a photo of espresso, cup; a beach scene' ('a photo' when nothing was seen)."""
     objects = [t.label for t in tags if t.kind == "object"]
