@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway import auth, devices, enrolments, people, places, preferences, uploads
 from gateway.captures import create_capture, get_capture
 from gateway.errors import ApiError, api_error, http_error
-from gateway.memories import create_memory, get_memory
+from gateway.memories import create_memory, get_memory, memory_events, memory_playlist
 from gateway.resumable import PartialUploads
 from streams.services import Services
 
@@ -123,6 +123,8 @@ def create_app(services: Services) -> Starlette:
             Route("/v1/places/{name}", places.forget_place, methods=["DELETE"]),
             Route("/v1/memories", create_memory, methods=["POST"]),
             Route("/v1/memories/{memory_id}", get_memory, methods=["GET"]),
+            Route("/v1/memories/{memory_id}/events", memory_events, methods=["GET"]),
+            Route("/v1/memories/{memory_id}/playlist.m3u8", memory_playlist, methods=["GET"]),
         ],
         middleware=[Middleware(BearerAuth)],
         exception_handlers={ApiError: api_error, HTTPException: http_error},

@@ -1,26 +1,48 @@
-"""Memories: ask for one in words, then follow it until its video is ready."""
+"""Memories: ask for one in words, follow it live, play it before it is finished, fetch the MP4 when it is."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import re
+import time
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from gateway.bodies import json_object
 from gateway.errors import ApiError
+from streams import planner
+from streams.events import utcnow
 from streams.services import Services
 
 MAX_TEXT = 500
-STATUS_ORDER = ("requested", "planned", "rendered", "failed")
+STATUS_ORDER = ("requested", "planned", "playable", "rendered", "failed")
+FINAL = ("rendered", "failed")
+EVENTS_TIMEOUT_S = 600.0
+POLL_S = 0.1
+
+
+def _target(body: dict[str, Any]) -> float | None:
+    target = body.get("target_seconds")
+    if target is not None and (
+        isinstance(target, bool) or not isinstance(target, (int, float)) or not 5 <= target <= 600
+    ):
+        raise ApiError(422, "target_seconds must be a number from 5 to 600")
+    return float(target) if target is not None else None
 
 
 async def create_memory(request: Request) -> JSONResponse:
     """Ask for a memory video.
     ---
-    summary: Request a memory video from a natural-language text
+    summary: Request a memory video in words; the answer says what was understood
+    description: >
+      The text is understood at once (people, place, time, duration, search words) and the understanding comes
+      back in `query`. A name nobody in your album has gets 422 with what to do. The same request on an unchanged
+      album returns the memory already made (200, `cached`: true).
     security: [{bearer: []}]
     requestBody:
       required: true
@@ -30,56 +52,155 @@ async def create_memory(request: Request) -> JSONResponse:
             type: object
             required: [text]
             properties:
-              text: {type: string, maxLength: 500, example: "a memory video of our days in Paris"}
+              text: {type: string, maxLength: 500, example: "a memory video of my wife and me in Paris"}
               target_seconds: {type: number, minimum: 5, maximum: 600}
     responses:
-      202: {description: "Accepted; MemoryRequested was emitted. Follow status_url."}
+      200: {description: "The same request was already rendered for this album: that memory."}
+      202: {description: "Accepted; MemoryRequested was emitted. Follow status_url or events_url."}
       401: {description: Missing or invalid token.}
-      422: {description: The request body is not valid.}
+      422: {description: "The body is not valid, or the request names someone unknown (see query.unknown)."}
     """
     services: Services = request.app.state.services
+    user = request.state.user_id
     body = await json_object(request, '{"text": "..."}')
     if not isinstance(body.get("text"), str) or not body["text"].strip():
         raise ApiError(422, "the body must be JSON with a non-empty string 'text'")
     text = body["text"].strip()
     if len(text) > MAX_TEXT:
         raise ApiError(422, f"text is longer than {MAX_TEXT} characters")
-    target = body.get("target_seconds")
-    if target is not None and (
-        isinstance(target, bool) or not isinstance(target, (int, float)) or not 5 <= target <= 600
-    ):
-        raise ApiError(422, "target_seconds must be a number from 5 to 600")
+    target = _target(body)
+    query = await asyncio.to_thread(planner.understand, services, user, text, utcnow(), target)
+    said = query.as_dict()
+    if query.unknown:
+        return JSONResponse({"error": " ".join(query.unknown), "query": said}, 422)
+    key = await asyncio.to_thread(planner.cache_key, services, user, query)
+    cached = await asyncio.to_thread(services.store.cached_memory, user, key)
+    if cached is not None:
+        memory_id = cached["memory_id"]
+        return JSONResponse(
+            {"memory_id": memory_id, "status": "rendered", "cached": True, "query": said, **_links(memory_id)}
+        )
     memory_id = str(uuid.uuid4())
     await services.emit_new(
         "MemoryRequested",
-        request.state.user_id,
+        user,
         memory_id=memory_id,
         text=text,
-        target_seconds=float(target) if target is not None else None,
+        target_seconds=target,
+        query=json.dumps(said),
+        cache_key=key,
     )
-    return JSONResponse({"memory_id": memory_id, "status": "requested", "status_url": f"/v1/memories/{memory_id}"}, 202)
+    return JSONResponse({"memory_id": memory_id, "status": "requested", "query": said, **_links(memory_id)}, 202)
+
+
+def _links(memory_id: str) -> dict[str, str]:
+    base = f"/v1/memories/{memory_id}"
+    return {"status_url": base, "events_url": f"{base}/events", "playlist_url": f"{base}/playlist.m3u8"}
+
+
+async def _view(services: Services, user: str, memory_id: str) -> dict[str, Any] | None:
+    rows = await asyncio.to_thread(services.store.memory, user, memory_id)
+    if not rows:
+        return None
+    view = memory_view(rows)
+    if view["status"] == "rendered":
+        view["video_url"] = await asyncio.to_thread(services.blobs.presigned_url, view.pop("object_key"))
+        if view["poster_key"]:
+            view["poster_url"] = await asyncio.to_thread(services.blobs.presigned_url, view["poster_key"])
+    view.pop("object_key", None)
+    view.pop("poster_key", None)
+    if view.pop("playlist_key", None):
+        view["playlist_url"] = f"/v1/memories/{memory_id}/playlist.m3u8"
+    return view
 
 
 async def get_memory(request: Request) -> JSONResponse:
     """Read one of your memories.
     ---
-    summary: Status of a memory; when rendered, a presigned URL of the MP4
+    summary: Status, the understood query, the chosen segments and why, and expiring URLs of the video
     security: [{bearer: []}]
     parameters:
       - {name: memory_id, in: path, required: true, schema: {type: string}}
     responses:
-      200: {description: "The memory: status (requested, planned, rendered, failed), segments, video_url."}
+      200:
+        description: "status: requested, planned, playable (playlist_url), rendered (video_url, poster_url), failed."
       401: {description: Missing or invalid token.}
       404: {description: No such memory for this user (yet).}
     """
     services: Services = request.app.state.services
-    rows = await asyncio.to_thread(services.store.memory, request.state.user_id, request.path_params["memory_id"])
-    if not rows:
+    view = await _view(services, request.state.user_id, str(request.path_params["memory_id"]))
+    if view is None:
         raise ApiError(404, "no such memory")
-    view = memory_view(rows)
-    if view["status"] == "rendered":
-        view["video_url"] = await asyncio.to_thread(services.blobs.presigned_url, view["object_key"])
     return JSONResponse(view)
+
+
+async def memory_events(request: Request) -> StreamingResponse:
+    """Follow a memory live.
+    ---
+    summary: Server-Sent Events, one `status` event per stage (requested, planned, playable, rendered or failed)
+    security: [{bearer: []}]
+    parameters:
+      - {name: memory_id, in: path, required: true, schema: {type: string}}
+    responses:
+      200: {description: "text/event-stream; ends after rendered or failed."}
+      404: {description: No such memory for this user.}
+    """
+    services: Services = request.app.state.services
+    user, memory_id = request.state.user_id, str(request.path_params["memory_id"])
+    first = await _view(services, user, memory_id)
+    if first is None:
+        raise ApiError(404, "no such memory")
+
+    async def stream() -> AsyncIterator[bytes]:
+        view: dict[str, Any] | None = first
+        sent: str | None = None
+        deadline = time.monotonic() + EVENTS_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if view is not None and view["status"] != sent:
+                sent = view["status"]
+                yield f"event: status\ndata: {json.dumps(view)}\n\n".encode()
+                if sent in FINAL:
+                    return
+            await asyncio.sleep(POLL_S)
+            view = await _view(services, user, memory_id)
+
+    return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+_URI = re.compile(r'URI="([^"]+)"')
+
+
+async def memory_playlist(request: Request) -> Response:
+    """The memory as HLS, playable before the MP4 is finished.
+    ---
+    summary: HLS playlist (fMP4) of the memory; its segment addresses are expiring presigned URLs
+    security: [{bearer: []}]
+    parameters:
+      - {name: memory_id, in: path, required: true, schema: {type: string}}
+    responses:
+      200: {description: "application/vnd.apple.mpegurl"}
+      404: {description: No such memory for this user, or nothing playable yet.}
+    """
+    services: Services = request.app.state.services
+    rows = await asyncio.to_thread(services.store.memory, request.state.user_id, str(request.path_params["memory_id"]))
+    key = next((r["playlist_key"] for r in reversed(rows) if r.get("playlist_key")), None)
+    if key is None:
+        raise ApiError(404, "nothing playable yet")
+    prefix = key.rsplit("/", 1)[0] + "/"
+    text = (await asyncio.to_thread(services.blobs.read, key)).decode()
+
+    def signed(name: str) -> str:
+        return services.blobs.presigned_url(prefix + name)
+
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#EXT-X-MAP"):
+            lines.append(_URI.sub(lambda m: f'URI="{signed(m[1])}"', line))
+        elif line and not line.startswith("#"):
+            lines.append(signed(line))
+        else:
+            lines.append(line)
+    return Response("\n".join(lines) + "\n", media_type="application/vnd.apple.mpegurl")
 
 
 def memory_view(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -90,19 +211,25 @@ def memory_view(rows: list[dict[str, Any]]) -> dict[str, Any]:
     planned = by_stage.get("planned", {})
     rendered = by_stage.get("rendered", {})
     failed = by_stage.get("failed", {})
+    playable = by_stage.get("playable", {})
+    said = planned.get("query") or failed.get("query") or requested.get("query") or ""
     return {
         "memory_id": rows[0]["memory_id"],
         "status": status,
         "text": requested.get("text") or planned.get("text", ""),
+        "query": json.loads(said) if said else None,
         "place": planned.get("place"),
         "target_seconds": planned.get("target_seconds") or requested.get("target_seconds"),
         "planned_seconds": planned.get("planned_seconds"),
         "segments": planned.get("segments", []),
         "object_key": rendered.get("object_key"),
+        "poster_key": rendered.get("poster_key"),
+        "playlist_key": rendered.get("playlist_key") or playable.get("playlist_key"),
         "duration_s": rendered.get("duration_s"),
         "size_bytes": rendered.get("size_bytes"),
         "render_seconds": rendered.get("render_seconds"),
         "reason": failed.get("reason"),
         "requested_at": requested["occurred_at"].isoformat() if requested else None,
+        "playable_at": playable["occurred_at"].isoformat() if playable else None,
         "finished_at": (rendered or failed)["occurred_at"].isoformat() if (rendered or failed) else None,
     }

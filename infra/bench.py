@@ -23,7 +23,7 @@ from gateway import auth
 from gateway.client import Client
 from infra import album, demo, server, stack
 from infra.settings import Settings
-from streams import faces, geocode, media, mezzanine, montage, planner, speech, vision
+from streams import faces, geocode, media, mezzanine, montage, select, speech, vision
 from streams.blobs import BlobStore
 
 
@@ -81,16 +81,8 @@ def _cuts(clips: list[tuple[album.SampleClip, Path]], target: float) -> list[mon
     rows = []
     for clip, path in clips:
         facts = media.probe(path)
-        rows.append(
-            {
-                "capture_id": str(path),
-                "object_key": str(path),
-                "duration_s": facts.duration_s,
-                "keyframes": facts.keyframes,
-                "captured_at": album.captured_at(clip),
-            }
-        )
-    return [montage.Cut(Path(s.object_key), s.start_s, s.end_s) for s in planner.plan(rows, target)]
+        rows.append(select.Clip(str(path), str(path), facts.duration_s, facts.keyframes, album.captured_at(clip)))
+    return [montage.Cut(Path(p.clip.object_key), p.start_s, p.end_s) for p in select.pick(rows, target, 0.0)]
 
 
 def bench_render(clips: list[tuple[album.SampleClip, Path]], out_dir: Path, repeat: int) -> dict[str, Any]:

@@ -9,9 +9,10 @@ from typing import Any
 
 from projections.connection import version_of
 from projections.people import PeopleTables
+from projections.search import SearchTables
 
 
-class MetadataStore(PeopleTables):
+class MetadataStore(PeopleTables, SearchTables):
     """The ClickHouse side of the read model."""
 
     # writes: one per event type, keyed by the entity and the event's time
@@ -330,6 +331,10 @@ class MetadataStore(PeopleTables):
                 "size_bytes": event.get("size_bytes"),
                 "render_seconds": event.get("render_seconds"),
                 "reason": event.get("reason"),
+                "cache_key": event.get("cache_key") or "",
+                "query": event.get("query") or "",
+                "playlist_key": event.get("playlist_key"),
+                "poster_key": event.get("poster_key"),
                 "version": version_of(event["occurred_at"]),
             },
         )

@@ -63,6 +63,10 @@ DDL = (
         model LowCardinality(String), event_id String, described_at DateTime64(3, 'UTC'), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id, t)""",
     "ALTER TABLE clips ADD COLUMN IF NOT EXISTS signature Array(Float32) DEFAULT []",
+    "ALTER TABLE memories ADD COLUMN IF NOT EXISTS cache_key String DEFAULT ''",
+    "ALTER TABLE memories ADD COLUMN IF NOT EXISTS query String DEFAULT ''",
+    "ALTER TABLE memories ADD COLUMN IF NOT EXISTS playlist_key Nullable(String)",
+    "ALTER TABLE memories ADD COLUMN IF NOT EXISTS poster_key Nullable(String)",
     """CREATE TABLE IF NOT EXISTS frame_tags (
         user_id String, capture_id String, t Float64, label String, kind LowCardinality(String), score Float32,
         tagger LowCardinality(String), event_id String, described_at DateTime64(3, 'UTC'), version UInt64

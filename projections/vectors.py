@@ -21,7 +21,9 @@ def collection_name(model: str) -> str:
 
 class VectorStore(Protocol):
     def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None: ...
-    def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]: ...
+    def search(
+        self, user_id: str, vector: list[float], limit: int, captures: list[str] | None = None
+    ) -> list[tuple[str, float, dict[str, Any]]]: ...
     def delete(self, user_id: str, key: str) -> None: ...
     def delete_user(self, user_id: str) -> None: ...
     def relabel(self, user_id: str, field: str, old: str, new: str) -> None: ...
@@ -97,12 +99,16 @@ class EdgeVectors(_Vectors):
             path.mkdir(parents=True, exist_ok=True)
             params = q.EdgeVectorParams(size=size, distance=q.Distance.Cosine)
             self.shard = q.EdgeShard.create(str(path), q.EdgeConfig(vectors={self.name: params}))
-            self.shard.update(q.UpdateOperation.create_field_index("user_id", q.PayloadSchemaType.Keyword))
+            for name in ("user_id", "capture_id"):
+                self.shard.update(q.UpdateOperation.create_field_index(name, q.PayloadSchemaType.Keyword))
 
-    def _user_filter(self, user_id: str | None) -> Any:
+    def _user_filter(self, user_id: str | None, captures: list[str] | None = None) -> Any:
         if user_id is None:
             return None
-        return self.q.Filter(must=[self.q.FieldCondition("user_id", match=self.q.MatchValue(user_id))])
+        must: list[Any] = [self.q.FieldCondition("user_id", match=self.q.MatchValue(user_id))]
+        if captures is not None:
+            must.append(self.q.FieldCondition("capture_id", match=self.q.MatchAny(captures)))
+        return self.q.Filter(must=must)
 
     def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None:
         point = self.q.Point(self.point_id(user_id, key), {self.name: vector}, self.payload(user_id, key, payload))
@@ -133,11 +139,13 @@ class EdgeVectors(_Vectors):
         with self._lock:
             self.shard.update(self.q.UpdateOperation.set_payload(ids, payload))
 
-    def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]:
+    def search(
+        self, user_id: str, vector: list[float], limit: int, captures: list[str] | None = None
+    ) -> list[tuple[str, float, dict[str, Any]]]:
         request = self.q.QueryRequest(
             limit=limit,
             query=self.q.Query.Nearest(vector, using=self.name),
-            filter=self._user_filter(user_id),
+            filter=self._user_filter(user_id, captures),
             with_payload=True,
         )
         with self._lock:
@@ -172,10 +180,13 @@ class ServerVectors(_Vectors):
             client.create_collection(self.name, vectors_config={self.name: params})
             client.create_payload_index(self.name, "user_id", models.PayloadSchemaType.KEYWORD)
 
-    def _user_filter(self, user_id: str | None) -> Any:
+    def _user_filter(self, user_id: str | None, captures: list[str] | None = None) -> Any:
         if user_id is None:
             return None
-        return self.m.Filter(must=[self.m.FieldCondition(key="user_id", match=self.m.MatchValue(value=user_id))])
+        must: list[Any] = [self.m.FieldCondition(key="user_id", match=self.m.MatchValue(value=user_id))]
+        if captures is not None:
+            must.append(self.m.FieldCondition(key="capture_id", match=self.m.MatchAny(any=captures)))
+        return self.m.Filter(must=must)
 
     def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None:
         point = self.m.PointStruct(
@@ -203,13 +214,15 @@ class ServerVectors(_Vectors):
         ids: list[Any] = [self.point_id(user_id, key) for key in keys]
         self.client.set_payload(self.name, payload=payload, points=self.m.PointIdsList(points=ids))
 
-    def search(self, user_id: str, vector: list[float], limit: int) -> list[tuple[str, float, dict[str, Any]]]:
+    def search(
+        self, user_id: str, vector: list[float], limit: int, captures: list[str] | None = None
+    ) -> list[tuple[str, float, dict[str, Any]]]:
         hits = self.client.query_points(
             self.name,
             query=vector,
             using=self.name,
             limit=limit,
-            query_filter=self._user_filter(user_id),
+            query_filter=self._user_filter(user_id, captures),
             with_payload=True,
         ).points
         return [(str(h.id), float(h.score), dict(h.payload or {})) for h in hits]

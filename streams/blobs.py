@@ -115,6 +115,15 @@ class BlobStore:
                 return False
             raise
 
+    def read(self, key: str) -> bytes:
+        """A small object's bytes (a playlist), straight from the bucket."""
+        response = self.client.get_object(self.bucket, key)
+        try:
+            return response.read()
+        finally:
+            response.close()
+            response.release_conn()
+
     def presigned_url(self, key: str) -> str:
         return self.client.presigned_get_object(self.bucket, key, expires=self.presign_ttl)
 

@@ -33,6 +33,8 @@ X264 = {
     "keyint_min": str(GOP),
     "sc_threshold": "0",
     "bframes": "0",
+    # headers that do not depend on the content: crossfades encoded later join the copied bodies in one stream
+    "x264-params": "stitchable=1",
 }
 # make_non_negative: without it the muxer shifts video by the AAC encoder's priming (21 ms) and the keyframes
 # land at 0.521 s, 1.021 s… instead of on the half seconds the planner cuts at.

@@ -1,13 +1,16 @@
-"""Joining keyframe-aligned segments of clips into one MP4 by stream copy: no decoding, no re-encoding.
+"""Joining keyframe-aligned segments of clips into one MP4 (and, as it goes, an HLS playlist) by stream copy.
 
 Each segment starts on a keyframe of its clip and ends on the next chosen keyframe (or the clip's end), so the
 copied packets form closed GOPs that play on their own. Timestamps are shifted so that the segments follow each
-other; audio packets inside the same time range come along.
+other; audio packets inside the same time range come along. With ``crossfade_s`` (mezzanine segments only: their
+GOP is exactly that long) the last GOP of each segment and the first of the next are replaced by a blend of the
+two, encoded with the mezzanine's own settings (streams/crossfade.py): everything else is copied bit for bit.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -15,7 +18,10 @@ from typing import Any
 
 import av
 
+from streams.crossfade import Crossfader
+
 EPS = 1e-3
+HLS_SECONDS = 2
 
 
 @dataclass(frozen=True)
@@ -37,70 +43,127 @@ def _codec_signature(stream: av.stream.Stream) -> tuple[object, ...]:
 
 
 class _Output:
-    """Output streams plus the running end of each, so every segment continues where the last one stopped."""
+    """The MP4 (and optionally an HLS playlist) with the running end of each stream, so every piece continues
+    where the last one stopped."""
 
-    def __init__(self, path: Path, template: av.container.InputContainer) -> None:
-        self.container = av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"})
+    def __init__(self, path: Path, template: av.container.InputContainer, playlist: Path | None) -> None:
         self.video_in = template.streams.video[0]
-        self.video = self.container.add_stream_from_template(self.video_in)
         self.audio_in = template.streams.audio[0] if template.streams.audio else None
-        self.audio = self.container.add_stream_from_template(self.audio_in) if self.audio_in else None
         self.signature = [_codec_signature(s) for s in (self.video_in, self.audio_in) if s is not None]
+        self.time_bases: dict[str, Fraction] = {
+            s.type: s.time_base or Fraction(1, 90000) for s in (self.video_in, self.audio_in) if s
+        }
+        self.targets = [self._open(str(path), "mp4", {"movflags": "+faststart"})]
+        if playlist is not None:
+            options = {
+                "hls_time": str(HLS_SECONDS),
+                "hls_segment_type": "fmp4",
+                "hls_playlist_type": "event",
+                "hls_flags": "independent_segments+temp_file",
+                "hls_fmp4_init_filename": "init.mp4",
+                "hls_segment_filename": str(playlist.parent / "seg-%04d.m4s"),
+            }
+            self.targets.append(self._open(str(playlist), "hls", options))
         self.last_dts: dict[str, int] = {}
         self.offset_s = 0.0
+        self.has_audio = self.audio_in is not None
+
+    def _open(self, path: str, fmt: str, options: dict[str, str]) -> tuple[Any, Any, Any]:
+        container = av.open(path, "w", format=fmt, options=options)
+        video = container.add_stream_from_template(self.video_in)
+        audio = container.add_stream_from_template(self.audio_in) if self.audio_in is not None else None
+        return container, video, audio
 
     def check_compatible(self, clip: av.container.InputContainer, cut: Cut) -> None:
-        streams = [clip.streams.video[0]] + ([clip.streams.audio[0]] if self.audio and clip.streams.audio else [])
+        streams = [clip.streams.video[0]] + ([clip.streams.audio[0]] if self.has_audio and clip.streams.audio else [])
         if [_codec_signature(s) for s in streams] != self.signature[: len(streams)]:
             raise MontageError(
                 f"{cut.path.name} was encoded with other parameters than the first segment; "
                 "stream copy needs identical codec settings"
             )
 
-    def mux(self, packet: av.Packet, out_stream: av.stream.Stream, start_s: float) -> None:
-        tb: Fraction = packet.time_base
+    def mux(self, packet: av.Packet, kind: str, start_s: float) -> None:
+        """Place a packet whose source time ``start_s`` maps to the output's current offset."""
+        source: Fraction = packet.time_base
+        tb = self.time_bases[kind]
+        raw_pts: int = packet.pts  # type: ignore[assignment]  # packets without pts were skipped by the caller
+        raw_dts = packet.dts if packet.dts is not None else raw_pts
+        # One time base per kind (the first clip's), so that copied and freshly encoded packets compare.
+        pts, dts = round(raw_pts * source / tb), round(raw_dts * source / tb)
         shift = round((self.offset_s - start_s) / tb)
-        pts: int = packet.pts  # type: ignore[assignment]  # packets without pts were skipped by the caller
-        packet.pts = pts + shift
-        dts = (packet.dts if packet.dts is not None else pts) + shift
+        dts += shift
         # The muxer needs strictly rising dts per stream; reordering delay can touch the previous segment's end.
-        last = self.last_dts.get(out_stream.type)
+        last = self.last_dts.get(kind)
         if last is not None and dts <= last:
             dts = last + 1
-        packet.dts = dts
-        self.last_dts[out_stream.type] = packet.dts
-        packet.stream = out_stream
-        self.container.mux(packet)
+        self.last_dts[kind] = dts
+        data, keyframe = bytes(packet), packet.is_keyframe
+        for container, video, audio in self.targets:
+            copy = av.Packet(data)
+            copy.pts, copy.dts, copy.time_base, copy.is_keyframe = pts + shift, dts, tb, keyframe
+            copy.stream = video if kind == "video" else audio
+            container.mux(copy)
+
+    def close(self) -> None:
+        for container, _, _ in self.targets:
+            container.close()
 
 
-def join(cuts: list[Cut], out_path: Path) -> float:
-    """Write the cuts one after the other into ``out_path`` (atomically); return the output duration in seconds."""
+def join(
+    cuts: list[Cut],
+    out_path: Path,
+    crossfade_s: float = 0.0,
+    playlist: Path | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> float:
+    """Write the cuts one after the other into ``out_path`` (atomically), crossfading between them when asked,
+    and into an HLS playlist as they go; ``progress`` hears the seconds written after each piece. Returns the
+    output duration in seconds."""
     if not cuts:
         raise MontageError("nothing to join")
     tmp = out_path.with_name(f".{out_path.name}.part")
-    first = av.open(str(cuts[0].path))
+    with av.open(str(cuts[0].path)) as first:
+        out = _Output(tmp, first, playlist)
+        fader = Crossfader(first.streams.video[0].codec_context, crossfade_s) if crossfade_s > 0 else None
+    d = fader.seconds if fader is not None else 0.0
     try:
-        out = _Output(tmp, first)
-    finally:
-        first.close()
-    try:
-        for cut in cuts:
+        for i, cut in enumerate(cuts):
+            body = Cut(cut.path, cut.start_s + (d if i > 0 else 0.0), cut.end_s - (d if i < len(cuts) - 1 else 0.0))
             with av.open(str(cut.path), options={"probesize": "32768"}) as clip:
                 out.check_compatible(clip, cut)
-                _copy_segment(clip, cut, out)
-            out.offset_s += cut.end_s - cut.start_s
-        out.container.close()
+                _copy_segment(clip, body, out)
+            out.offset_s += body.end_s - body.start_s
+            if fader is not None and i < len(cuts) - 1:
+                _transition(fader, cut, cuts[i + 1], out)
+            if progress is not None:
+                progress(out.offset_s)
+        out.close()
     except BaseException:
-        out.container.close()
+        out.close()
         tmp.unlink(missing_ok=True)
         raise
     os.replace(tmp, out_path)
     return out.offset_s
 
 
+def _transition(fader: Crossfader, tail: Cut, head: Cut, out: _Output) -> None:
+    video = fader.video(tail.path, tail.end_s - fader.seconds, head.path, head.start_s)
+    for packet in video:
+        packet.time_base = Fraction(1, 30) if packet.time_base is None else packet.time_base
+        out.mux(packet, "video", 0.0)
+    if out.has_audio:
+        sound = fader.sound(tail.path, tail.end_s - fader.seconds, head.path, head.start_s)
+        frame = 1024
+        for n, packet in enumerate(sound[: int(fader.seconds * 48000 // frame) + 1]):
+            packet.pts = packet.dts = n * frame
+            packet.time_base = Fraction(1, 48000)
+            out.mux(packet, "audio", 0.0)
+    out.offset_s += fader.seconds
+
+
 def _copy_segment(clip: av.container.InputContainer, cut: Cut, out: _Output) -> None:
     video = clip.streams.video[0]
-    audio = clip.streams.audio[0] if (out.audio is not None and clip.streams.audio) else None
+    audio = clip.streams.audio[0] if (out.has_audio and clip.streams.audio) else None
     clip.seek(
         round(cut.start_s / (video.time_base or Fraction(1, 90000))), stream=video, backward=True, any_frame=False
     )
@@ -118,11 +181,10 @@ def _copy_segment(clip: av.container.InputContainer, cut: Cut, out: _Output) -> 
             if packet.is_keyframe and t >= cut.end_s - EPS:
                 video_done = True
             else:
-                out.mux(packet, out.video, cut.start_s)
-        elif out.audio is not None:
-            if t >= cut.end_s - EPS:
-                audio_done = True
-            elif t >= cut.start_s - EPS and not audio_done:
-                out.mux(packet, out.audio, cut.start_s)
+                out.mux(packet, "video", cut.start_s)
+        elif t >= cut.end_s - EPS:
+            audio_done = True
+        elif t >= cut.start_s - EPS and not audio_done:
+            out.mux(packet, "audio", cut.start_s)
         if video_done and audio_done:
             break

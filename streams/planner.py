@@ -1,121 +1,101 @@
 """The planner: MemoryRequested → MemoryPlanned (or MemoryFailed with a reason the user can act on).
 
-The simplest honest plan: the user's clips at the named place and time, in time order, each contributing an equal
-share of the target duration from its middle, cut on keyframes so the renderer can copy without re-encoding.
+Understand the request (streams/understand.py) against the user's vocabulary and the request's own time, so a
+replay plans the same; retrieve the candidate clips (streams/retrieve.py); choose clips and their best seconds
+(streams/select.py). Crossfades only when every chosen clip has its mezzanine (one GOP = one transition).
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from datetime import datetime
+import hashlib
+import json
 from typing import Any
 
-from streams import request as memory_request
+from streams import retrieve, select
 from streams.services import Services
+from streams.understand import Query, Vocabulary, parse
 
-MIN_SEGMENT_S = 1.0
-
-
-@dataclass(frozen=True)
-class Segment:
-    capture_id: str
-    object_key: str
-    start_s: float
-    end_s: float
-    captured_at: datetime
-
-    @property
-    def seconds(self) -> float:
-        return self.end_s - self.start_s
+CROSSFADE_S = 0.5  # the mezzanine's GOP
 
 
-def allot(durations: list[float], target: float) -> list[float]:
-    """Split ``target`` seconds over clips as evenly as their lengths allow (water filling)."""
-    shares = [0.0] * len(durations)
-    open_ = [i for i, d in enumerate(durations) if d > 0]
-    left = target
-    while open_ and left > 1e-9:
-        each = left / len(open_)
-        still_open = []
-        for i in open_:
-            give = min(each, durations[i] - shares[i])
-            shares[i] += give
-            left -= give
-            if durations[i] - shares[i] > 1e-9:
-                still_open.append(i)
-        open_ = still_open
-    return shares
+def understand(services: Services, user: str, text: str, now: Any, target: float | None) -> Query:
+    known = services.store.vocabulary(user)
+    vocabulary = Vocabulary(known["people"], known["places"], known["regions"], [c["city"] for c in known["cities"]])
+    return parse(text, now, vocabulary, services.settings.default_target_seconds, target)
 
 
-def _nearest(points: list[float], value: float) -> float:
-    return min(points, key=lambda p: (abs(p - value), p))
+def cache_key(services: Services, user: str, query: Query) -> str:
+    """User + normalised query + album version: any new capture or enrichment of the user changes it."""
+    version = services.store.album_version(user)
+    return hashlib.sha256(f"{user}\n{query.normalised()}\n{version}".encode()).hexdigest()[:32]
 
 
-def cut(keyframes: list[float], duration: float, share: float) -> tuple[float, float]:
-    """A keyframe-aligned window of about ``share`` seconds around the middle of the clip."""
-    starts = [k for k in keyframes if k < duration - 1e-6] or [0.0]
-    start = _nearest(starts, max(0.0, (duration - share) / 2))
-    ends = [k for k in keyframes if k > start + 1e-6] + [duration]
-    end = _nearest(ends, start + share)
-    return start, end
+def plan(services: Services, user: str, query: Query) -> tuple[list[select.Pick], float]:
+    clips, ranked = retrieve.retrieve(services, user, query)
+    if not clips:
+        return [], 0.0
+    crossfade = CROSSFADE_S if all(c.mezzanine for c in clips) else 0.0
+    chosen = select.choose(clips, ranked, query.target_seconds, crossfade)
+    return select.pick(chosen, query.target_seconds, crossfade), crossfade
 
 
-def plan(clips: list[dict[str, Any]], target: float) -> list[Segment]:
-    """Segments in time order whose total is as close to ``target`` as keyframes allow."""
-    ordered = sorted(clips, key=lambda c: (c["captured_at"], c["capture_id"]))
-    shares = allot([float(c["duration_s"]) for c in ordered], target)
-    segments = []
-    for clip, share in zip(ordered, shares, strict=False):
-        if share < MIN_SEGMENT_S / 2:
-            continue
-        start, end = cut(list(clip["keyframes"]), float(clip["duration_s"]), share)
-        if end - start >= MIN_SEGMENT_S / 2:
-            segments.append(Segment(clip["capture_id"], clip["object_key"], start, end, clip["captured_at"]))
-    return segments
+def _place_label(query: Query) -> str | None:
+    if query.place is None:
+        return None
+    return f"{query.place.name}, {query.place.country_code}" if query.place.country_code else query.place.name
 
 
 async def on_memory_requested(services: Services, event: dict[str, Any]) -> None:
-    settings = services.settings
-    query = memory_request.parse(event["text"], settings.default_target_seconds, event["target_seconds"])
-    city = query.city
-    clips = await asyncio.to_thread(
-        services.store.clips_near,
-        event["user_id"],
-        city.lat if city else None,
-        city.lon if city else None,
-        settings.place_radius_km,
-        query.start,
-        query.end,
+    user = event["user_id"]
+    query = await asyncio.to_thread(
+        understand, services, user, event["text"], event["occurred_at"], event["target_seconds"]
     )
-    if not clips:
-        where = f" in {city.name}" if city else ""
-        when = f" between {query.start:%Y-%m-%d} and {query.end:%Y-%m-%d}" if query.start and query.end else ""
+    said = json.dumps(query.as_dict())
+    if query.unknown:
+        await services.emit_derived(
+            "MemoryFailed",
+            event,
+            memory_id=event["memory_id"],
+            stage="understand",
+            reason=" ".join(query.unknown),
+            query=said,
+        )
+        return
+    picks, crossfade = await asyncio.to_thread(plan, services, user, query)
+    if not picks:
         await services.emit_derived(
             "MemoryFailed",
             event,
             memory_id=event["memory_id"],
             stage="plan",
-            reason=f"no clips found{where}{when} ({query.explain()})",
+            reason=f"no clips found for {query.explain()}",
+            query=said,
         )
         return
-    segments = plan(clips, query.target_seconds)
+    key = event["cache_key"] or await asyncio.to_thread(cache_key, services, user, query)
+    planned = sum(p.seconds for p in picks) - crossfade * (len(picks) - 1)
     await services.emit_derived(
         "MemoryPlanned",
         event,
         memory_id=event["memory_id"],
         text=event["text"],
         target_seconds=query.target_seconds,
-        planned_seconds=round(sum(s.seconds for s in segments), 3),
-        place=f"{city.name}, {city.country}" if city else None,
+        planned_seconds=round(planned, 3),
+        place=_place_label(query),
         segments=[
             {
-                "capture_id": s.capture_id,
-                "object_key": s.object_key,
-                "start_s": s.start_s,
-                "end_s": s.end_s,
-                "captured_at": s.captured_at,
+                "capture_id": p.clip.capture_id,
+                "object_key": p.clip.object_key,
+                "start_s": p.start_s,
+                "end_s": p.end_s,
+                "captured_at": p.clip.captured_at,
+                "why": p.why,
+                "mezzanine": p.clip.mezzanine,
             }
-            for s in segments
+            for p in picks
         ],
+        query=said,
+        cache_key=key,
+        crossfade_s=crossfade,
     )

@@ -100,6 +100,7 @@ PROJECTIONS: dict[str, Callable[[Services, Event], None]] = {
     "PlaceResolved": lambda s, e: s.store.upsert_place(e),
     "MemoryRequested": _memory_stage("requested"),
     "MemoryPlanned": _memory_stage("planned"),
+    "MemoryPlayable": _memory_stage("playable"),
     "MemoryRendered": _memory_stage("rendered"),
     "MemoryFailed": _memory_stage("failed"),
 }

@@ -1,9 +1,17 @@
-"""The render agent: MemoryPlanned → one MP4 in S3 → MemoryRendered (or MemoryFailed with the reason)."""
+"""The render agent: MemoryPlanned → an HLS playlist that plays at once (MemoryPlayable) → one MP4 and a poster in
+S3 → MemoryRendered (or MemoryFailed with the reason).
+
+Segments cut from mezzanines are joined with crossfades; others by plain stream copy. The playlist's segments go
+to S3 as the montage writes them, so the device can start playing while the rest is rendered; the MP4 (faststart)
+is written beside it and moved into place only when complete, so a half-written MP4 is never served.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -11,28 +19,99 @@ from streams import montage
 from streams.blobs import memory_key
 from streams.services import Services
 
+HLS_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".mp4": "video/mp4", ".m4s": "video/iso.segment"}
 
-def render(services: Services, event: dict[str, Any]) -> tuple[Path, float]:
-    """Fetch the segments' clips and join them into a local MP4; returns its path and duration."""
+
+def playlist_prefix(user_id: str, memory_id: str) -> str:
+    return f"memories/{user_id}/{memory_id}/hls/"
+
+
+class _Uploader:
+    """Sends the playlist's finished files to S3 as they appear, the playlist itself last."""
+
+    def __init__(self, services: Services, folder: Path, prefix: str, first: Callable[[float], None]) -> None:
+        self.services, self.folder, self.prefix, self.first = services, folder, prefix, first
+        self.sent: set[str] = set()
+
+    def __call__(self, seconds: float) -> None:
+        playlist = self.folder / "index.m3u8"
+        if not playlist.exists():
+            return
+        text = playlist.read_text()
+        names = ["init.mp4"] + [line for line in text.splitlines() if line and not line.startswith("#")]
+        fresh = [n for n in names if n not in self.sent and (self.folder / n).exists()]
+        if not fresh:
+            return
+        for name in fresh:
+            self._put(name)
+        self._put("index.m3u8")
+        if len(self.sent) == len(fresh) + 1:  # the first time segments went out: the memory is playable
+            self.first(seconds)
+
+    def _put(self, name: str) -> None:
+        path = self.folder / name
+        self.services.blobs.put_file(self.prefix + name, path, HLS_TYPES[path.suffix])
+        self.sent.add(name)
+
+
+def render(services: Services, event: dict[str, Any], playable: Callable[[float], None]) -> tuple[Path, float]:
+    """Fetch the segments' sources and join them; returns the local MP4 and its duration."""
     cuts = [
         montage.Cut(services.blobs.fetch(s["object_key"]), float(s["start_s"]), float(s["end_s"]))
         for s in event["segments"]
     ]
-    out = services.settings.cache_dir / "memories" / event["user_id"] / f"{event['memory_id']}.mp4"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return out, montage.join(cuts, out)
+    folder = services.settings.cache_dir / "memories" / event["user_id"] / event["memory_id"]
+    hls = folder / "hls"
+    hls.mkdir(parents=True, exist_ok=True)
+    uploader = _Uploader(services, hls, playlist_prefix(event["user_id"], event["memory_id"]), playable)
+    crossfade = float(event["crossfade_s"]) if all(s["mezzanine"] for s in event["segments"]) else 0.0
+    out = folder / "memory.mp4"
+    duration = montage.join(cuts, out, crossfade, hls / "index.m3u8", progress=uploader)
+    uploader(duration)  # the last segments and the playlist with its end tag
+    return out, duration
+
+
+def poster(path: Path, at_s: float) -> Path:
+    """A 640 px JPEG of the frame at ``at_s``."""
+    import av  # noqa: PLC0415
+
+    target = path.with_suffix(".jpg")
+    with av.open(str(path)) as clip:
+        video = clip.streams.video[0]
+        clip.seek(round(at_s / (video.time_base or Fraction(1, 90000))), stream=video, backward=True)
+        frame = next(clip.decode(video))
+        image = frame.to_image()
+    image.thumbnail((640, 640))
+    image.save(target, "JPEG", quality=85)
+    return target
 
 
 async def on_memory_planned(services: Services, event: dict[str, Any]) -> None:
     started = time.perf_counter()
+    loop = asyncio.get_running_loop()
+    prefix = playlist_prefix(event["user_id"], event["memory_id"])
+
+    def playable(seconds: float) -> None:
+        emitted = services.emit_derived(
+            "MemoryPlayable",
+            event,
+            memory_id=event["memory_id"],
+            playlist_key=prefix + "index.m3u8",
+            seconds_ready=round(seconds, 3),
+        )
+        asyncio.run_coroutine_threadsafe(emitted, loop).result()
+
     try:
-        path, duration = await asyncio.to_thread(render, services, event)
+        path, duration = await asyncio.to_thread(render, services, event, playable)
     except montage.MontageError as exc:
         await services.emit_derived(
             "MemoryFailed", event, memory_id=event["memory_id"], stage="render", reason=str(exc)
         )
         return
     key = memory_key(event["user_id"], event["memory_id"])
+    picture = await asyncio.to_thread(poster, path, min(duration / 2, 5.0))
+    poster_key = key.removesuffix(".mp4") + ".jpg"
+    await asyncio.to_thread(services.blobs.put_file, poster_key, picture, "image/jpeg")
     await asyncio.to_thread(services.blobs.put_file, key, path, "video/mp4")
     await services.emit_derived(
         "MemoryRendered",
@@ -43,4 +122,7 @@ async def on_memory_planned(services: Services, event: dict[str, Any]) -> None:
         size_bytes=path.stat().st_size,
         segment_count=len(event["segments"]),
         render_seconds=round(time.perf_counter() - started, 3),
+        playlist_key=prefix + "index.m3u8",
+        poster_key=poster_key,
+        cache_key=event["cache_key"],
     )

@@ -46,6 +46,7 @@ class Clip:
     frames: list[Frame] = field(default_factory=list)
     signature: list[float] = field(default_factory=list)
     place: str | None = None
+    mezzanine: bool = False  # object_key and keyframes are the prepared copy's
 
 
 @dataclass(frozen=True)
@@ -123,9 +124,13 @@ def best_window(clip: Clip, share: float) -> tuple[float, float]:
     starts = [k for k in clip.keyframes if k <= clip.duration_s - min(share, clip.duration_s) + 1e-6] or [0.0]
     middle = max(0.0, (clip.duration_s - share) / 2)
 
+    times = [f.t for f in clip.frames]
+    step = float(np.median(np.diff(times))) if len(times) > 1 else 1.0
+
     def total(start: float) -> tuple[float, float]:
-        inside = sum(f.score for f in clip.frames if start - 1e-6 <= f.t < start + share - 1e-6)
-        return inside, -abs(start - middle)
+        # each sampled frame stands for the time until the next one: count the part of it inside the window
+        inside = sum(f.score * max(0.0, min(f.t + step, start + share) - max(f.t, start)) / step for f in clip.frames)
+        return round(inside, 9), -abs(start - middle)
 
     start = max(starts, key=total)
     ends = [k for k in clip.keyframes if k > start + 1e-6] + [clip.duration_s]

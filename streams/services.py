@@ -29,6 +29,7 @@ EVENT_TOPICS = {
     "ThumbnailsReady": "media",
     "MemoryRequested": "memories",
     "MemoryPlanned": "memories",
+    "MemoryPlayable": "memories",
     "MemoryRendered": "memories",
     "MemoryFailed": "memories",
     "PlaceResolved": "enrichments",

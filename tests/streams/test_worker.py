@@ -69,7 +69,10 @@ def test_time_and_place_filters_and_clear_failures(album_server):
     assert {ids[s["capture_id"]].city for s in tokyo["segments"]} == {"Tokyo"}
     nothing = client.wait_memory(client.request_memory("Tokyo in 2019")["memory_id"])
     assert nothing["status"] == "failed"
-    assert "no clips found in Tokyo between 2019-01-01 and 2020-01-01" in nothing["reason"]
+    assert "no clips found for a 120 s memory video, in Tokyo (JP), from 2019-01-01 to before 2020-01-01" in (
+        nothing["reason"]
+    )
+    assert nothing["query"]["place"]["name"] == "Tokyo" and nothing["query"]["time"]["said"] == "2019"
 
 
 def test_events_flow_through_every_topic_with_causation(album_server):

@@ -1,0 +1,119 @@
+"""The read side of memories: the material a query may use (clips with place, mezzanine, frames and faces), the
+user's vocabulary, and the album version that memory caching keys on. Every query is for one user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from projections.connection import Connection
+
+# Tables whose rows change what a memory of the user would show: any new row moves the album version.
+ALBUM_TABLES = ("clips", "assets", "places", "faces", "people", "frames", "transcripts", "user_places")
+
+
+class SearchTables(Connection):
+    def material(
+        self,
+        user_id: str,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        place: dict[str, Any] | None = None,
+        people: list[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Video clips that pass the hard filters (time, place, all the people), with place and mezzanine."""
+        where, params = ["1"], dict[str, Any](u=user_id)
+        if start is not None and end is not None:
+            where.append("c.captured_at >= {start:DateTime64(3, 'UTC')} AND c.captured_at < {end:DateTime64(3, 'UTC')}")
+            params.update(start=start, end=end)
+        if place is not None:
+            where.append(_place_filter(place, params))
+        if people:
+            where.append(
+                "c.capture_id IN (SELECT capture_id FROM faces FINAL WHERE user_id = {u:String}"
+                " AND person_id IN {people:Array(String)} GROUP BY capture_id"
+                " HAVING uniqExact(person_id) = {n:UInt32})"
+            )
+            params.update(people=people, n=len(people))
+        return self._rows(
+            "SELECT c.capture_id AS capture_id, c.object_key AS object_key, c.duration_s AS duration_s,"
+            " c.keyframes AS keyframes, c.captured_at AS captured_at, c.width AS width, c.height AS height,"
+            " c.signature AS signature, p.city AS city, p.country AS country,"
+            " m.object_key AS mezzanine_key, m.keyframes AS mezzanine_keyframes"
+            " FROM (SELECT * FROM clips FINAL WHERE user_id = {u:String} AND kind = 'video') AS c"
+            " LEFT JOIN (SELECT * FROM places FINAL WHERE user_id = {u:String}) AS p USING (capture_id)"
+            " LEFT JOIN (SELECT * FROM assets FINAL WHERE user_id = {u:String} AND kind = 'mezzanine') AS m"
+            "   USING (capture_id)"
+            f" WHERE {' AND '.join(where)} ORDER BY captured_at, capture_id",
+            **params,
+        )
+
+    def frames_of(self, user_id: str, captures: list[str]) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT capture_id, t, sharpness, motion FROM frames FINAL"
+            " WHERE user_id = {u:String} AND capture_id IN {c:Array(String)} ORDER BY capture_id, t",
+            u=user_id,
+            c=captures,
+        )
+
+    def faces_on(self, user_id: str, captures: list[str]) -> list[dict[str, Any]]:
+        return self._rows(
+            "SELECT capture_id, t, person_id, w, h FROM faces FINAL"
+            " WHERE user_id = {u:String} AND capture_id IN {c:Array(String)}",
+            u=user_id,
+            c=captures,
+        )
+
+    def vocabulary(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
+        """The names the user's requests may use: people, own places, the regions and cities they have been to."""
+        people = self._rows(
+            "SELECT person_id, name, relationship FROM people FINAL WHERE user_id = {u:String} ORDER BY person_id",
+            u=user_id,
+        )
+        regions = self._rows(
+            "SELECT DISTINCT region, country_code FROM places FINAL WHERE user_id = {u:String} AND region != ''"
+            " ORDER BY region",
+            u=user_id,
+        )
+        cities = self._rows(
+            "SELECT DISTINCT city FROM places FINAL WHERE user_id = {u:String} AND city != '' ORDER BY city",
+            u=user_id,
+        )
+        places = self._rows(
+            "SELECT name, lat, lon, radius_m FROM user_places FINAL"
+            " WHERE user_id = {u:String} AND radius_m > 0 ORDER BY name",
+            u=user_id,
+        )
+        return {"people": people, "regions": regions, "cities": cities, "places": places}
+
+    def album_version(self, user_id: str) -> str:
+        """Moves with any new capture, enrichment or naming of the user: the newest row version and the row count."""
+        parts = " UNION ALL ".join(
+            f"SELECT max(version) AS v, count() AS n FROM {t} WHERE user_id = {{u:String}}" for t in ALBUM_TABLES
+        )
+        rows = self._rows(f"SELECT max(v) AS v, sum(n) AS n FROM ({parts})", u=user_id)
+        return f"{rows[0]['v']}.{rows[0]['n']}"
+
+    def cached_memory(self, user_id: str, cache_key: str) -> dict[str, Any] | None:
+        """A memory already rendered for the same query on the same album version."""
+        rows = self._rows(
+            "SELECT memory_id FROM memories FINAL WHERE user_id = {u:String} AND stage = 'rendered'"
+            " AND cache_key = {k:String} ORDER BY occurred_at LIMIT 1",
+            u=user_id,
+            k=cache_key,
+        )
+        return rows[0] if rows else None
+
+
+def _place_filter(place: dict[str, Any], params: dict[str, Any]) -> str:
+    kind = place["kind"]
+    params.update(place_name=place["name"], cc=place.get("country_code") or "")
+    if kind == "country":
+        return "p.country_code = {cc:String}"
+    if kind == "region":
+        return "p.region = {place_name:String}"
+    params.update(lat=place["lat"], lon=place["lon"], r=float(place["radius_km"]) * 1000.0)
+    near = "(c.lat IS NOT NULL AND geoDistance(c.lon, c.lat, {lon:Float64}, {lat:Float64}) <= {r:Float64})"
+    if kind == "city":  # resolved to that city by the places enricher, or simply near its centre
+        return f"((p.city = {{place_name:String}} AND p.country_code = {{cc:String}}) OR {near})"
+    return near
