@@ -24,6 +24,7 @@ STATUS_ORDER = ("requested", "planned", "playable", "rendered", "failed")
 FINAL = ("rendered", "failed")
 EVENTS_TIMEOUT_S = 600.0
 POLL_S = 0.1
+PROJECTION_GRACE_S = 3.0
 
 
 def _target(body: dict[str, Any]) -> float | None:
@@ -148,6 +149,10 @@ async def memory_events(request: Request) -> StreamingResponse:
     services: Services = request.app.state.services
     user, memory_id = request.state.user_id, str(request.path_params["memory_id"])
     first = await _view(services, user, memory_id)
+    deadline = time.monotonic() + PROJECTION_GRACE_S
+    while first is None and time.monotonic() < deadline:  # asked for a moment ago: not projected yet
+        await asyncio.sleep(POLL_S)
+        first = await _view(services, user, memory_id)
     if first is None:
         raise ApiError(404, "no such memory")
 

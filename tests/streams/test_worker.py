@@ -69,8 +69,9 @@ def test_time_and_place_filters_and_clear_failures(album_server):
     assert {ids[s["capture_id"]].city for s in tokyo["segments"]} == {"Tokyo"}
     nothing = client.wait_memory(client.request_memory("Tokyo in 2019")["memory_id"])
     assert nothing["status"] == "failed"
-    assert "no clips found for a 120 s memory video, in Tokyo (JP), from 2019-01-01 to before 2020-01-01" in (
-        nothing["reason"]
+    assert (
+        "no clips found for a 120 s memory video, in Tokyo (JP), from 2019-01-01 to before 2020-01-01"
+        in (nothing["reason"])
     )
     assert nothing["query"]["place"]["name"] == "Tokyo" and nothing["query"]["time"]["said"] == "2019"
 
