@@ -111,6 +111,10 @@ class Client:
     def wait_probed(self, capture_id: str, timeout: float = 120.0) -> dict[str, Any]:
         return self._wait(lambda: self.capture(capture_id), lambda c: c["status"] == "probed", timeout)
 
+    def wait_prepared(self, capture_id: str, timeout: float = 300.0) -> dict[str, Any]:
+        """Until the mezzanine is ready (memories cut from it get crossfades)."""
+        return self._wait(lambda: self.capture(capture_id), lambda c: bool(c.get("prepared")), timeout)
+
     def wait_memory(self, memory_id: str, timeout: float = 120.0) -> dict[str, Any]:
         return self._wait(lambda: self.memory(memory_id), lambda m: m["status"] in ("rendered", "failed"), timeout)
 

@@ -2,7 +2,7 @@
 
 - render: the stream-copy montage against a full decode + x264 re-encode of the same segments;
 - probe: seconds of PyAV probing per second of 1080p video;
-- memory: request → rendered MP4 through the real stack (Kafka, agents, chDB, SeaweedFS), p50 and p95.
+- memory and search: see infra/bench_memories.py.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import os
 import platform
 import statistics
 import time
-from datetime import datetime
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,29 +21,13 @@ import av
 
 from gateway import auth
 from gateway.client import Client
-from infra import album, demo, server, stack
+from infra import album, bench_memories, server, stack
+from infra.measure import cpu_seconds as _cpu
+from infra.measure import summary as _summary
+from infra.measure import timed as _timed
 from infra.settings import Settings
 from streams import faces, geocode, media, mezzanine, montage, select, speech, vision
 from streams.blobs import BlobStore
-
-
-def _timed(fn: Any, repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return times
-
-
-def _summary(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-    return {
-        "min_s": round(ordered[0], 4),
-        "median_s": round(statistics.median(ordered), 4),
-        "p95_s": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 4),
-        "runs": len(times),
-    }
 
 
 def reencode(cuts: list[montage.Cut], out_path: Path) -> None:
@@ -102,40 +86,12 @@ def bench_render(clips: list[tuple[album.SampleClip, Path]], out_dir: Path, repe
 
 
 def bench_probe(clips: list[tuple[album.SampleClip, Path]], repeat: int) -> dict[str, Any]:
-    times = [t for _, path in clips for t in _timed(lambda p=path: media.probe(p), repeat)]
+    times = [t for _, path in clips for t in _timed(partial(media.probe, path), repeat)]
     per_clip = statistics.median(times)
     return {
         "per_clip": _summary(times),
         "clip_seconds": album.SECONDS,
         "realtime_multiple": round(album.SECONDS / per_clip, 1),
-    }
-
-
-def bench_memory(settings: Settings, clips: list[tuple[album.SampleClip, Path]], requests: int) -> dict[str, Any]:
-    client = Client(server.base_url(settings), auth.issue(settings.token_secret, "bench"))
-    try:
-        demo.ingest(client, clips)
-        latencies, in_events, renders = [], [], []
-        for i in range(requests):
-            text = ["our days in Paris", "Tokyo", "New York in December 2025", "everything"][i % 4]
-            started = time.perf_counter()
-            memory = client.wait_memory(client.request_memory(text, target_seconds=30)["memory_id"])
-            latencies.append(time.perf_counter() - started)
-            if memory["status"] != "rendered":
-                raise RuntimeError(f"bench memory failed: {memory['reason']}")
-            renders.append(float(memory["render_seconds"]))
-            span = datetime.fromisoformat(memory["finished_at"]) - datetime.fromisoformat(memory["requested_at"])
-            in_events.append(span.total_seconds())
-    finally:
-        client.close()
-    return {
-        "requests": requests,
-        "target_seconds": 30,
-        "requested_to_rendered_events": _summary(in_events),
-        "device_post_to_get_rendered": _summary(latencies),
-        "render_agent_only": _summary(renders),
-        "note": "events: MemoryRequested.occurred_at to MemoryRendered.occurred_at; device: POST, then GET "
-        "polled every 100 ms",
     }
 
 
@@ -156,12 +112,6 @@ def bench_prepare(clips: list[tuple[album.SampleClip, Path]], work: Path, repeat
         "realtime_multiple": round(seconds / min(times), 2),
         "note": "probe + mezzanine (x264 ultrafast, 30 fps, keyframe every 0.5 s, fMP4) + poster + strip",
     }
-
-
-def _cpu(fn: Any) -> float:
-    started = time.process_time()
-    fn()
-    return time.process_time() - started
 
 
 def bench_enrichment(clips: list[tuple[album.SampleClip, Path]], work: Path) -> dict[str, Any]:
@@ -249,7 +199,7 @@ def bench_upload(
     }
 
 
-def run(settings: Settings, out: Path, repeat: int = 3, requests: int = 20) -> dict[str, Any]:
+def run(settings: Settings, out: Path, repeat: int = 3, requests: int = 10) -> dict[str, Any]:
     clips = album.build(settings.data_dir / "album")
     work = settings.data_dir / "bench"
     work.mkdir(parents=True, exist_ok=True)
@@ -263,7 +213,8 @@ def run(settings: Settings, out: Path, repeat: int = 3, requests: int = 20) -> d
     stack.up(settings)
     stack.wait_ready(settings)
     server.start(settings)
-    report["memory"] = bench_memory(settings, clips, requests)
+    report["memory"] = bench_memories.bench_memories(settings, work, requests)
+    report["search"] = bench_memories.bench_search(settings, work)
     report["upload"] = bench_upload(settings, clips, work, repeat)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))

@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     bench = sub.add_parser("bench", help="measure render, probe and memory latency; write JSON")
     bench.add_argument("--out", default="bench/out/results.json")
     bench.add_argument("--repeat", type=int, default=3)
-    bench.add_argument("--requests", type=int, default=20)
+    bench.add_argument("--requests", type=int, default=10)
     bench.set_defaults(fn=_bench)
     args = parser.parse_args(argv)
     if args.command != "serve":  # the Faust worker configures logging itself

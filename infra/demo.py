@@ -54,6 +54,8 @@ def ingest(client: Client, clips: list[tuple[album.SampleClip, Path]]) -> list[s
         ids.append(client.upload(path, device_id="demo-glasses", **fields)["capture_id"])
     for capture_id in tqdm(ids, desc="probe", unit="clip"):
         client.wait_probed(capture_id)
+    for capture_id in tqdm(ids, desc="prepare (mezzanine for crossfades)", unit="clip"):
+        client.wait_prepared(capture_id)
     return ids
 
 
@@ -87,13 +89,16 @@ def run(settings: Settings, text: str = REQUEST) -> DemoResult:
 
 def report(result: DemoResult) -> str:
     m = result.memory
-    cuts = ", ".join(f"{s['capture_id'][:8]} {s['start_s']:.0f}-{s['end_s']:.0f}s" for s in m["segments"])
+    cuts = ", ".join(f"{s['capture_id'][:8]} {s['start_s']:.1f}-{s['end_s']:.1f}s" for s in m["segments"])
+    fades = "crossfades" if all(s.get("mezzanine") for s in m["segments"]) else "hard cuts"
     lines = [
         f"request:   {m['text']!r}",
+        f"understood: {m['query']['explanation'] if m.get('query') else '-'}",
         f"place:     {m['place']}   target {m['target_seconds']:.0f} s   planned {m['planned_seconds']:.1f} s",
-        f"segments:  {len(m['segments'])} ({cuts})",
+        f"segments:  {len(m['segments'])} with {fades} ({cuts})",
+        f"why:       {m['segments'][0]['why'] if m['segments'] else '-'} (first segment)",
         f"latency:   {result.latency_s:.2f} s from POST /v1/memories to a rendered MP4 "
-        f"(render {m['render_seconds']:.2f} s)",
+        f"(render {m['render_seconds']:.2f} s; playable as HLS at {m.get('playable_at') or '-'})",
         f"checked:   {result.frames} frames decode, timestamps rise, {m['duration_s']:.2f} s",
         f"memory:    {result.path}",
         "the gateway and the stack keep running; `just down` stops them",

@@ -13,6 +13,10 @@ ALBUM_TABLES = ("clips", "assets", "places", "faces", "people", "frames", "trans
 
 
 class SearchTables(Connection):
+    def load(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Many rows at once (operators' bulk loads, benchmarks); the same rows twice leave one."""
+        self._insert_rows(table, rows)
+
     def material(
         self,
         user_id: str,
@@ -20,9 +24,14 @@ class SearchTables(Connection):
         end: datetime | None = None,
         place: dict[str, Any] | None = None,
         people: list[str] | None = None,
+        captures: list[str] | None = None,
     ) -> list[dict[str, Any]]:
-        """Video clips that pass the hard filters (time, place, all the people), with place and mezzanine."""
+        """Video clips that pass the hard filters (time, place, all the people; among ``captures`` if given), with
+        place and mezzanine."""
         where, params = ["1"], dict[str, Any](u=user_id)
+        if captures is not None:
+            where.append("c.capture_id IN {ids:Array(String)}")
+            params["ids"] = captures
         if start is not None and end is not None:
             where.append("c.captured_at >= {start:DateTime64(3, 'UTC')} AND c.captured_at < {end:DateTime64(3, 'UTC')}")
             params.update(start=start, end=end)
@@ -48,21 +57,29 @@ class SearchTables(Connection):
             **params,
         )
 
-    def frames_of(self, user_id: str, captures: list[str]) -> list[dict[str, Any]]:
-        return self._rows(
-            "SELECT capture_id, t, sharpness, motion FROM frames FINAL"
-            " WHERE user_id = {u:String} AND capture_id IN {c:Array(String)} ORDER BY capture_id, t",
+    def people_seen(self, user_id: str, captures: list[str], people: list[str]) -> dict[str, int]:
+        """How many face sightings of these people each capture has."""
+        rows = self._rows(
+            "SELECT capture_id, count() AS n FROM faces FINAL WHERE user_id = {u:String}"
+            " AND capture_id IN {c:Array(String)} AND person_id IN {p:Array(String)} GROUP BY capture_id",
             u=user_id,
             c=captures,
+            p=people,
         )
+        return {r["capture_id"]: int(r["n"]) for r in rows}
 
-    def faces_on(self, user_id: str, captures: list[str]) -> list[dict[str, Any]]:
-        return self._rows(
-            "SELECT capture_id, t, person_id, w, h FROM faces FINAL"
+    def frames_and_faces(self, user_id: str, captures: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The sampled frames (sharpness, motion) and the faces of these captures, in one round trip."""
+        rows = self._rows(
+            "SELECT 'frame' AS kind, capture_id, t, sharpness, motion, '' AS person_id, 0 AS w, 0 AS h FROM frames"
+            " FINAL WHERE user_id = {u:String} AND capture_id IN {c:Array(String)}"
+            " UNION ALL SELECT 'face', capture_id, t, 0, 0, person_id, w, h FROM faces FINAL"
             " WHERE user_id = {u:String} AND capture_id IN {c:Array(String)}",
             u=user_id,
             c=captures,
         )
+        frames = sorted((r for r in rows if r["kind"] == "frame"), key=lambda r: (r["capture_id"], r["t"]))
+        return frames, [r for r in rows if r["kind"] == "face"]
 
     def vocabulary(self, user_id: str) -> dict[str, list[dict[str, Any]]]:
         """The names the user's requests may use: people, own places, the regions and cities they have been to."""

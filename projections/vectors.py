@@ -28,6 +28,7 @@ class VectorStore(Protocol):
     def delete_user(self, user_id: str) -> None: ...
     def relabel(self, user_id: str, field: str, old: str, new: str) -> None: ...
     def set_payload(self, user_id: str, keys: list[str], payload: dict[str, Any]) -> None: ...
+    def upsert_many(self, user_id: str, items: list[tuple[str, list[float], dict[str, Any]]]) -> None: ...
     def points(self, user_id: str | None = None) -> list[tuple[str, dict[str, Any]]]: ...
     def close(self) -> None: ...
 
@@ -111,9 +112,15 @@ class EdgeVectors(_Vectors):
         return self.q.Filter(must=must)
 
     def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None:
-        point = self.q.Point(self.point_id(user_id, key), {self.name: vector}, self.payload(user_id, key, payload))
+        self.upsert_many(user_id, [(key, vector, payload)])
+
+    def upsert_many(self, user_id: str, items: list[tuple[str, list[float], dict[str, Any]]]) -> None:
+        points = [
+            self.q.Point(self.point_id(user_id, key), {self.name: vector}, self.payload(user_id, key, payload))
+            for key, vector, payload in items
+        ]
         with self._lock:
-            self.shard.update(self.q.UpdateOperation.upsert_points([point]))
+            self.shard.update(self.q.UpdateOperation.upsert_points(points))
 
     def delete(self, user_id: str, key: str) -> None:
         with self._lock:
@@ -189,10 +196,16 @@ class ServerVectors(_Vectors):
         return self.m.Filter(must=must)
 
     def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None:
-        point = self.m.PointStruct(
-            id=self.point_id(user_id, key), vector={self.name: vector}, payload=self.payload(user_id, key, payload)
-        )
-        self.client.upsert(self.name, [point])
+        self.upsert_many(user_id, [(key, vector, payload)])
+
+    def upsert_many(self, user_id: str, items: list[tuple[str, list[float], dict[str, Any]]]) -> None:
+        points = [
+            self.m.PointStruct(
+                id=self.point_id(user_id, key), vector={self.name: vector}, payload=self.payload(user_id, key, payload)
+            )
+            for key, vector, payload in items
+        ]
+        self.client.upsert(self.name, points)
 
     def delete(self, user_id: str, key: str) -> None:
         self.client.delete(self.name, points_selector=self.m.PointIdsList(points=[self.point_id(user_id, key)]))

@@ -75,6 +75,13 @@ class Crossfader:
         self.audio.time_base = Fraction(1, AUDIO_RATE)
         self.audio.flags |= av.codec.context.Flags.global_header
 
+    def twin(self) -> Crossfader:
+        """Another fader with the same settings, for another thread (encoders are not shared)."""
+        twin = Crossfader.__new__(Crossfader)
+        twin.count, twin.seconds = self.count, self.seconds
+        twin.codec, twin.audio = _fresh(self.codec), _fresh(self.audio)
+        return twin
+
     def video(self, tail: Path, tail_start_s: float, head: Path, head_start_s: float) -> list[av.Packet]:
         """Packets of the blended frames, pts from 0 in 1/FPS; the first is a keyframe."""
         a = _video_frames(tail, tail_start_s, self.count)

@@ -10,7 +10,9 @@ two, encoded with the mezzanine's own settings (streams/crossfade.py): everythin
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -21,6 +23,7 @@ import av
 from streams.crossfade import Crossfader
 
 EPS = 1e-3
+TRANSITION_THREADS = 2
 HLS_SECONDS = 2
 
 
@@ -126,6 +129,8 @@ def join(
         out = _Output(tmp, first, playlist)
         fader = Crossfader(first.streams.video[0].codec_context, crossfade_s) if crossfade_s > 0 else None
     d = fader.seconds if fader is not None else 0.0
+    # Transitions are encoded on other threads (PyAV's codecs release the GIL) while the bodies are copied.
+    pending = _encode_transitions(fader, cuts, out.has_audio) if fader is not None else []
     try:
         for i, cut in enumerate(cuts):
             body = Cut(cut.path, cut.start_s + (d if i > 0 else 0.0), cut.end_s - (d if i < len(cuts) - 1 else 0.0))
@@ -133,8 +138,8 @@ def join(
                 out.check_compatible(clip, cut)
                 _copy_segment(clip, body, out)
             out.offset_s += body.end_s - body.start_s
-            if fader is not None and i < len(cuts) - 1:
-                _transition(fader, cut, cuts[i + 1], out)
+            if i < len(pending):
+                _place_transition(pending[i].result(), d, out)
             if progress is not None:
                 progress(out.offset_s)
         out.close()
@@ -146,19 +151,38 @@ def join(
     return out.offset_s
 
 
-def _transition(fader: Crossfader, tail: Cut, head: Cut, out: _Output) -> None:
-    video = fader.video(tail.path, tail.end_s - fader.seconds, head.path, head.start_s)
+Transition = tuple[list[av.Packet], list[av.Packet]]
+
+
+def _encode_transitions(fader: Crossfader, cuts: list[Cut], audio: bool) -> list[Future[Transition]]:
+    pool = ThreadPoolExecutor(max_workers=TRANSITION_THREADS, thread_name_prefix="crossfade")
+    faders = [fader] + [fader.twin() for _ in range(TRANSITION_THREADS - 1)]
+    local = threading.local()
+
+    def encode(tail: Cut, head: Cut) -> Transition:
+        if not hasattr(local, "fader"):
+            local.fader = faders.pop()
+        f: Crossfader = local.fader
+        video = f.video(tail.path, tail.end_s - f.seconds, head.path, head.start_s)
+        sound = f.sound(tail.path, tail.end_s - f.seconds, head.path, head.start_s) if audio else []
+        return video, sound
+
+    futures = [pool.submit(encode, tail, head) for tail, head in zip(cuts, cuts[1:], strict=False)]
+    pool.shutdown(wait=False)
+    return futures
+
+
+def _place_transition(transition: Transition, seconds: float, out: _Output) -> None:
+    video, sound = transition
     for packet in video:
-        packet.time_base = Fraction(1, 30) if packet.time_base is None else packet.time_base
+        packet.time_base = packet.time_base or Fraction(1, 30)
         out.mux(packet, "video", 0.0)
-    if out.has_audio:
-        sound = fader.sound(tail.path, tail.end_s - fader.seconds, head.path, head.start_s)
-        frame = 1024
-        for n, packet in enumerate(sound[: int(fader.seconds * 48000 // frame) + 1]):
-            packet.pts = packet.dts = n * frame
-            packet.time_base = Fraction(1, 48000)
-            out.mux(packet, "audio", 0.0)
-    out.offset_s += fader.seconds
+    frame = 1024
+    for n, packet in enumerate(sound[: int(seconds * 48000 // frame) + 1]):
+        packet.pts = packet.dts = n * frame
+        packet.time_base = Fraction(1, 48000)
+        out.mux(packet, "audio", 0.0)
+    out.offset_s += seconds
 
 
 def _copy_segment(clip: av.container.InputContainer, cut: Cut, out: _Output) -> None:

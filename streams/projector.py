@@ -69,9 +69,15 @@ def _frames_described(services: Services, event: Event) -> None:
     if not event["frames"]:
         return
     frames = services.collection(event["model"], len(event["frames"][0]["embedding"]))
-    for frame in event["frames"]:
-        payload = {"capture_id": event["capture_id"], "kind": "frame", "t": frame["t"], "caption": frame["caption"]}
-        frames.upsert(event["user_id"], f"{event['capture_id']}@{frame['t']:.3f}", list(frame["embedding"]), payload)
+    points = [
+        (
+            f"{event['capture_id']}@{frame['t']:.3f}",
+            list(frame["embedding"]),
+            {"capture_id": event["capture_id"], "kind": "frame", "t": frame["t"], "caption": frame["caption"]},
+        )
+        for frame in event["frames"]
+    ]
+    frames.upsert_many(event["user_id"], points)
 
 
 def _memory_stage(stage: str) -> Callable[[Services, Event], None]:

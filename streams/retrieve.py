@@ -9,6 +9,7 @@ rankings are fused with reciprocal rank fusion.
 from __future__ import annotations
 
 import statistics
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from streams import select, vision
@@ -16,6 +17,9 @@ from streams.services import Services
 from streams.understand import Query
 
 FACE_SCAN_WIDTH = 960  # the faces enricher looks at frames at most this wide
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="retrieve")
+DETAILED = 32  # clips scored frame by frame: twice what a 2-minute memory of 8 s shares uses
+SEMANTIC_HITS = 400
 
 
 def _place(query: Query, radius_km: float) -> dict[str, Any] | None:
@@ -27,35 +31,83 @@ def _place(query: Query, radius_km: float) -> dict[str, Any] | None:
     return place
 
 
-def _similarities(services: Services, user: str, text: str, captures: list[str]) -> tuple[dict, dict]:
-    """(capture, t) → frame similarity, and capture → transcript similarity."""
+def _query_vectors(services: Services, text: str) -> tuple[Any, list[float], list[float]]:
+    """The visual model, the words in its space, and the words in the text model's space (one pass when both
+    are MiniLM)."""
     settings = services.settings
     model = vision.visual_model(settings.clip_model, settings.clip_checkpoint)
-    frames = services.collection(model.name, model.size)
-    hits = frames.search(user, model.embed_text(text), limit=max(100, 40 * len(captures)), captures=captures)
+    if model.name == vision.CAPTION_MODEL:
+        visual, plain = vision.text_embedder().embed([f"a photo of {text}", text])
+        return model, visual, plain
+    return model, model.embed_text(text), vision.text_embedder().embed([text])[0]
+
+
+def _similarities(
+    services: Services, user: str, text: str, captures: list[str] | None, vectors: Any = None
+) -> tuple[dict[tuple[str, float], float], dict[str, float]]:
+    """(capture, t) → similarity of the nearest frames, and capture → transcript similarity."""
+    model, visual, plain = vectors or _query_vectors(services, text)
+    limit = min(SEMANTIC_HITS, 8 * len(captures)) if captures is not None else SEMANTIC_HITS
+    hits = services.collection(model.name, model.size).search(user, visual, limit=limit, captures=captures)
     by_frame = {(p["capture_id"], round(float(p["t"]), 3)): score for _, score, p in hits}
     words = services.collection(vision.TEXT_MODEL, vision.TEXT_SIZE)
-    said = words.search(user, vision.text_embedder().embed([text])[0], limit=len(captures), captures=captures)
+    said = words.search(user, plain, limit=min(SEMANTIC_HITS, len(captures or []) or SEMANTIC_HITS), captures=captures)
     return by_frame, {p["capture_id"]: score for _, score, p in said}
 
 
 def retrieve(services: Services, user: str, query: Query) -> tuple[list[select.Clip], list[str]]:
-    """The candidate clips with their frames scored, and their fused ranking (best first)."""
+    """The best candidate clips (at most DETAILED) with their frames scored, and their fused ranking."""
     store = services.store
     people = [p.person_id for p in query.people]
-    rows = store.material(user, query.start, query.end, _place(query, services.settings.place_radius_km), people)
+    unfiltered = query.start is None and query.place is None and not people
+    by_frame: dict[tuple[str, float], float] = {}
+    by_transcript: dict[str, float] = {}
+    near = None
+    if query.search_text and unfiltered:
+        # Words alone: the frames nearest to them name the candidates, rather than the whole album.
+        by_frame, by_transcript = _similarities(services, user, query.search_text, None)
+        near = list(dict.fromkeys([c for c, _ in by_frame] + list(by_transcript)))
+    place = _place(query, services.settings.place_radius_km)
+    # The words are embedded while ClickHouse filters: the two take about as long.
+    vectors = (
+        _POOL.submit(_query_vectors, services, query.search_text) if query.search_text and not unfiltered else None
+    )
+    rows = store.material(user, query.start, query.end, place, people, captures=near)
     if not rows:
         return [], []
     ids = [r["capture_id"] for r in rows]
+    if vectors is not None:
+        by_frame, by_transcript = _similarities(services, user, query.search_text, ids, vectors.result())
+    # ClickHouse's ranking: how often the requested people are seen, then time; Qdrant's: the best frame or words.
+    seen = store.people_seen(user, ids, people) if people else {}
+    rankings = [sorted(ids, key=lambda c: (-seen.get(c, 0), ids.index(c)))] if people else [ids]
+    if query.search_text:
+        semantic: dict[str, float] = {}
+        for (capture, _), score in by_frame.items():
+            semantic[capture] = max(semantic.get(capture, 0.0), score)
+        for capture, score in by_transcript.items():
+            semantic[capture] = max(semantic.get(capture, 0.0), score)
+        rankings.append(sorted((c for c in ids if c in semantic), key=lambda k: (-semantic[k], k)))
+    ranked = select.fuse(*rankings)[:DETAILED]
+    return _scored(services, user, [r for r in rows if r["capture_id"] in set(ranked)], people, by_frame), ranked
+
+
+def _scored(
+    services: Services,
+    user: str,
+    rows: list[dict[str, Any]],
+    people: list[str],
+    by_frame: dict[tuple[str, float], float],
+) -> list[select.Clip]:
+    frames, faces = services.store.frames_and_faces(user, [r["capture_id"] for r in rows])
     frames_by: dict[str, list[dict[str, Any]]] = {}
-    for f in store.frames_of(user, ids):
+    for f in frames:
         frames_by.setdefault(f["capture_id"], []).append(f)
     faces_by: dict[str, list[dict[str, Any]]] = {}
-    for f in store.faces_on(user, ids):
+    for f in faces:
         faces_by.setdefault(f["capture_id"], []).append(f)
-    by_frame, by_transcript = _similarities(services, user, query.search_text, ids) if query.search_text else ({}, {})
     sharp_scale = statistics.median([f["sharpness"] for fs in frames_by.values() for f in fs] or [1.0]) or 1.0
-    clips = [
+    return [
         _clip(
             row,
             frames_by.get(row["capture_id"], []),
@@ -66,18 +118,6 @@ def retrieve(services: Services, user: str, query: Query) -> tuple[list[select.C
         )
         for row in rows
     ]
-    with_people = sorted(clips, key=lambda c: (-sum(f.people for f in c.frames), -_mean(c, "sharpness"), c.capture_id))
-    rankings = [[c.capture_id for c in with_people]]
-    if query.search_text:
-        semantic = {c.capture_id: max([f.semantic for f in c.frames], default=0.0) for c in clips}
-        for capture, score in by_transcript.items():
-            semantic[capture] = max(semantic.get(capture, 0.0), score)
-        rankings.append(sorted(semantic, key=lambda k: (-semantic[k], k)))
-    return clips, select.fuse(*rankings)
-
-
-def _mean(clip: select.Clip, attribute: str) -> float:
-    return statistics.fmean([getattr(f, attribute) for f in clip.frames]) if clip.frames else 0.0
 
 
 def _clip(

@@ -91,7 +91,7 @@ class Services:
         return self.collections[model]
 
     def close(self) -> None:
-        for store in (self.vectors, *self.collections.values()):
+        for store in {id(s): s for s in (self.vectors, *self.collections.values())}.values():
             store.close()
         self.store.close()
 

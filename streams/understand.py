@@ -223,9 +223,13 @@ def _take_place(rest: str, vocabulary: Vocabulary) -> tuple[PlaceRef | None, str
         match = re.search(rf"(\b\w+\s+)?\b{name}\b", rest, re.IGNORECASE)
         # After "of", "with" or "and" a name may be a person's ("a video of Anna"; Anna is also a town): there it is
         # a place only if the user has been there or it is a big city.
-        person_like = match is not None and fold((match[1] or "").strip()) in ("of", "with", "and")
+        before = fold((match[1] or "").strip()) if match is not None else ""
         known = fold(city.name) in {fold(c) for c in vocabulary.cities} or city.population >= BIG_CITY
-        if match is not None and (known or not person_like):
+        # A bare name may be a person's ("a video of Anna"; Anna is also a town) or a word ("sunset"; Sunset is a
+        # town too): a place after "in", "at"…, or when known, or when written as a name and not after "of"…
+        introduced = before in ("in", "at", "from", "near", "around", "to")
+        named = match is not None and match[0].split()[-1][:1].isupper() and before not in ("of", "with", "and")
+        if match is not None and (introduced or known or named):
             place = PlaceRef(city.name, "city", city.name, city.country, city.lat, city.lon)
             return place, _cut(rest, match)
     for name, code in _countries().items():
