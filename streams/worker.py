@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Iterator
 
 import faust
@@ -16,6 +17,7 @@ from mode import Service
 
 from gateway.app import create_app
 from infra.settings import Settings
+from streams import vision
 from streams.app import StreamApp
 from streams.places import load_gazetteer
 from streams.services import Services
@@ -55,9 +57,20 @@ class Gateway(Service):
         self.server.should_exit = True
 
 
+def _warm() -> None:
+    try:
+        vision.text_embedder()
+        log.info("text model loaded")
+    except Exception as exc:  # noqa: BLE001 - a missing model is reported when it is needed
+        log.warning("text model not loaded: %s", exc)
+
+
 def serve(settings: Settings, gateway: bool = True, loglevel: str = "info") -> None:
     ensure_topics_sync(settings)
     log.info("gazetteer: %d place names", load_gazetteer())
+    if settings.warm_models:
+        # The first memory request with words should not wait for the text model to load.
+        threading.Thread(target=_warm, name="warm-models", daemon=True).start()
     streams = StreamApp(settings)
     services = Services.open(settings, streams.send)
     streams.attach(services)

@@ -66,6 +66,7 @@ def isolated(base: Settings, data_dir: Path, name: str | None = None) -> Setting
         http_port=free_port(),
         kafka_partitions=2,
         prepare_media=False,  # costs seconds of CPU per clip; tests/streams/test_prepare.py turns it on
+        warm_models=False,  # each test's server loads models only if its test needs them
     )
 
 
