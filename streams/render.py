@@ -9,8 +9,10 @@ is written beside it and moved into place only when complete, so a half-written 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from streams import montage
 from streams.blobs import memory_key
 from streams.services import Services
 
+log = logging.getLogger("reverie.render")
 HLS_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".mp4": "video/mp4", ".m4s": "video/iso.segment"}
 
 
@@ -27,31 +30,59 @@ def playlist_prefix(user_id: str, memory_id: str) -> str:
 
 
 class _Uploader:
-    """Sends the playlist's finished files to S3 as they appear, the playlist itself last."""
+    """Sends the playlist's finished files to S3 as they appear, the playlist itself last. The first segment
+    goes at once (the memory is then playable); the rest on a thread of its own, so rendering does not wait."""
 
     def __init__(self, services: Services, folder: Path, prefix: str, first: Callable[[float], None]) -> None:
         self.services, self.folder, self.prefix, self.first = services, folder, prefix, first
         self.sent: set[str] = set()
+        self.queue = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hls-upload")
+        self.pending: list[Future[None]] = []
 
     def __call__(self, seconds: float) -> None:
+        if self.sent:
+            self.pending.append(self.queue.submit(self.update, seconds))
+        else:
+            self.update(seconds)
+
+    def finish(self, seconds: float) -> None:
+        """Everything written so far is in S3 (the playlist with its end tag), or the upload's error is raised."""
+        self(seconds)
+        self.queue.shutdown(wait=True)
+        for done in self.pending:
+            done.result()
+
+    def update(self, seconds: float) -> None:
         playlist = self.folder / "index.m3u8"
         if not playlist.exists():
             return
-        text = playlist.read_text()
-        names = ["init.mp4"] + [line for line in text.splitlines() if line and not line.startswith("#")]
-        fresh = [n for n in names if n not in self.sent and (self.folder / n).exists()]
+        lines = playlist.read_text().splitlines()
+        segments = [line for line in lines if line and not line.startswith("#")]
+        if not segments:
+            return
+        fresh = [n for n in ["init.mp4", *segments] if n not in self.sent and (self.folder / n).exists()]
         if not fresh:
             return
+        first = not self.sent
+        if first:
+            # Playable as soon as one segment is out: the others follow with the next update of the playlist.
+            fresh = fresh[:2]
+            lines = lines[: lines.index(segments[0]) + 1]
         for name in fresh:
             self._put(name)
-        self._put("index.m3u8")
-        if len(self.sent) == len(fresh) + 1:  # the first time segments went out: the memory is playable
+        self._put_text("index.m3u8", "\n".join(lines) + "\n")
+        if first:
             self.first(seconds)
 
     def _put(self, name: str) -> None:
         path = self.folder / name
         self.services.blobs.put_file(self.prefix + name, path, HLS_TYPES[path.suffix])
         self.sent.add(name)
+
+    def _put_text(self, name: str, text: str) -> None:
+        copy = self.folder / f".sent-{name}"
+        copy.write_text(text)
+        self.services.blobs.put_file(self.prefix + name, copy, HLS_TYPES[copy.suffix])
 
 
 def render(services: Services, event: dict[str, Any], playable: Callable[[float], None]) -> tuple[Path, float]:
@@ -67,7 +98,7 @@ def render(services: Services, event: dict[str, Any], playable: Callable[[float]
     crossfade = float(event["crossfade_s"]) if all(s["mezzanine"] for s in event["segments"]) else 0.0
     out = folder / "memory.mp4"
     duration = montage.join(cuts, out, crossfade, hls / "index.m3u8", progress=uploader)
-    uploader(duration)  # the last segments and the playlist with its end tag
+    uploader.finish(duration)  # the last segments and the playlist with its end tag
     return out, duration
 
 
@@ -87,11 +118,15 @@ def poster(path: Path, at_s: float) -> Path:
 
 
 async def on_memory_planned(services: Services, event: dict[str, Any]) -> None:
+    rows = await asyncio.to_thread(services.store.memory, event["user_id"], event["memory_id"])
+    if any(row["stage"] == "rendered" for row in rows):
+        return  # delivered again after a restart: the memory is already in S3 and its event in the log
     started = time.perf_counter()
     loop = asyncio.get_running_loop()
     prefix = playlist_prefix(event["user_id"], event["memory_id"])
 
     def playable(seconds: float) -> None:
+        log.info("memory %s playable after %.3f s of rendering", event["memory_id"], time.perf_counter() - started)
         emitted = services.emit_derived(
             "MemoryPlayable",
             event,
@@ -113,6 +148,13 @@ async def on_memory_planned(services: Services, event: dict[str, Any]) -> None:
     poster_key = key.removesuffix(".mp4") + ".jpg"
     await asyncio.to_thread(services.blobs.put_file, poster_key, picture, "image/jpeg")
     await asyncio.to_thread(services.blobs.put_file, key, path, "video/mp4")
+    log.info(
+        "memory %s rendered: %.1f s of video, %d segments, in %.3f s",
+        event["memory_id"],
+        duration,
+        len(event["segments"]),
+        time.perf_counter() - started,
+    )
     await services.emit_derived(
         "MemoryRendered",
         event,
