@@ -76,7 +76,7 @@ def test_users_only_ever_see_their_own_captures_and_memories(served: Served, tmp
     assert err.value.status == 404
     # bob asking for Paris gets nothing of alice's
     mine = bob.wait_memory(bob.request_memory("Paris", target_seconds=5)["memory_id"])
-    assert mine["status"] == "failed" and "no clips found in Paris" in mine["reason"]
+    assert mine["status"] == "failed" and "no clips found for a 5 s memory video, in Paris (FR)" in mine["reason"]
 
 
 def test_the_same_clip_twice_is_stored_once(served: Served, tmp_path: Path):

@@ -62,7 +62,7 @@ def test_take_a_picture_then_upload_the_photo(served: Served, tmp_path: Path):
     )
     # a photo is no clip to cut: a memory of Paris with only this photo says so instead of failing to render
     memory = client.wait_memory(client.request_memory("Paris", target_seconds=10)["memory_id"])
-    assert memory["status"] == "failed" and "no clips found in Paris" in memory["reason"]
+    assert memory["status"] == "failed" and "no clips found for a 10 s memory video, in Paris" in memory["reason"]
 
 
 def test_unknown_commands_and_bad_devices_are_refused(served: Served):
