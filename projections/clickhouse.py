@@ -3,16 +3,16 @@ memories (people live in projections/people.py). Every write is an idempotent up
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from projections.connection import version_of
+from projections.memories import MemoryTables
 from projections.people import PeopleTables
 from projections.search import SearchTables
 
 
-class MetadataStore(PeopleTables, SearchTables):
+class MetadataStore(PeopleTables, SearchTables, MemoryTables):
     """The ClickHouse side of the read model."""
 
     # writes: one per event type, keyed by the entity and the event's time
@@ -312,33 +312,6 @@ class MetadataStore(PeopleTables, SearchTables):
         )
         return rows[0] if rows else None
 
-    def upsert_memory_stage(self, stage: str, event: dict[str, Any]) -> None:
-        self._insert(
-            "memories",
-            {
-                "user_id": event["user_id"],
-                "memory_id": event["memory_id"],
-                "stage": stage,
-                "event_id": event["event_id"],
-                "occurred_at": event["occurred_at"],
-                "text": event.get("text", ""),
-                "target_seconds": event.get("target_seconds"),
-                "planned_seconds": event.get("planned_seconds"),
-                "place": event.get("place"),
-                "segments": json.dumps(event.get("segments", []), default=str),
-                "object_key": event.get("object_key"),
-                "duration_s": event.get("duration_s"),
-                "size_bytes": event.get("size_bytes"),
-                "render_seconds": event.get("render_seconds"),
-                "reason": event.get("reason"),
-                "cache_key": event.get("cache_key") or "",
-                "query": event.get("query") or "",
-                "playlist_key": event.get("playlist_key"),
-                "poster_key": event.get("poster_key"),
-                "version": version_of(event["occurred_at"]),
-            },
-        )
-
     # reads: always for one user
 
     def capture(self, user_id: str, capture_id: str) -> dict[str, Any] | None:
@@ -392,14 +365,3 @@ class MetadataStore(PeopleTables, SearchTables):
         return self._rows(
             f"SELECT * FROM clips FINAL WHERE {' AND '.join(where)} ORDER BY captured_at, capture_id", **params
         )
-
-    def memory(self, user_id: str, memory_id: str) -> list[dict[str, Any]]:
-        """Every stage row of one memory, oldest first."""
-        rows = self._rows(
-            "SELECT * FROM memories FINAL WHERE user_id = {u:String} AND memory_id = {m:String} ORDER BY occurred_at",
-            u=user_id,
-            m=memory_id,
-        )
-        for row in rows:
-            row["segments"] = json.loads(row["segments"] or "[]")
-        return rows

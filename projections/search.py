@@ -111,16 +111,6 @@ class SearchTables(Connection):
         rows = self._rows(f"SELECT max(v) AS v, sum(n) AS n FROM ({parts})", u=user_id)
         return f"{rows[0]['v']}.{rows[0]['n']}"
 
-    def cached_memory(self, user_id: str, cache_key: str) -> dict[str, Any] | None:
-        """A memory already rendered for the same query on the same album version."""
-        rows = self._rows(
-            "SELECT memory_id FROM memories FINAL WHERE user_id = {u:String} AND stage = 'rendered'"
-            " AND cache_key = {k:String} ORDER BY occurred_at LIMIT 1",
-            u=user_id,
-            k=cache_key,
-        )
-        return rows[0] if rows else None
-
 
 def _place_filter(place: dict[str, Any], params: dict[str, Any]) -> str:
     kind = place["kind"]
