@@ -15,7 +15,7 @@ from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway import auth, devices, enrolments, people, places, preferences, uploads
+from gateway import auth, devices, enrolments, people, places, preferences, search, uploads
 from gateway.captures import create_capture, get_capture
 from gateway.errors import ApiError, api_error, http_error
 from gateway.memories import create_memory, get_memory, memory_events, memory_playlist
@@ -121,6 +121,7 @@ def create_app(services: Services) -> Starlette:
             Route("/v1/places", places.list_places, methods=["GET"]),
             Route("/v1/places/{name}", places.name_place, methods=["PUT"]),
             Route("/v1/places/{name}", places.forget_place, methods=["DELETE"]),
+            Route("/v1/search", search.search, methods=["GET"]),
             Route("/v1/memories", create_memory, methods=["POST"]),
             Route("/v1/memories/{memory_id}", get_memory, methods=["GET"]),
             Route("/v1/memories/{memory_id}/events", memory_events, methods=["GET"]),

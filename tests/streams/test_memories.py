@@ -141,3 +141,17 @@ def test_an_unknown_person_gets_feedback_not_an_empty_video(album):
     assert answer.json()["query"]["place"]["name"] == "Paris"
     husband = served.client("wearer").http.post("/v1/memories", json={"text": "my husband at the beach"})
     assert husband.status_code == 422 and "your husband" in husband.json()["error"]
+
+
+def test_search_finds_moments_by_words_place_and_time(album):
+    served, ids, group = album
+    client = served.client("wearer")
+    coffee = client.http.get("/v1/search", params={"q": "morning coffee"}).json()
+    assert coffee["query"]["search_text"] == "morning coffee"
+    assert ids[coffee["results"][0]["capture_id"]].photo == "coffee"
+    tokyo = client.http.get("/v1/search", params={"q": "Tokyo in September 2025", "limit": 3}).json()["results"]
+    assert len(tokyo) == 3 and {ids[r["capture_id"]].city for r in tokyo} == {"Tokyo"}
+    assert served.client("other").http.get("/v1/search", params={"q": "morning coffee"}).json()["results"] == []
+    assert client.http.get("/v1/search", params={"q": "x", "limit": "0"}).status_code == 422
+    assert client.http.get("/v1/search").status_code == 422
+    assert client.http.get("/v1/search", params={"q": "a video of Tom"}).status_code == 422

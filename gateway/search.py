@@ -1,0 +1,65 @@
+"""Search: the moments of your album that match words, with the same understanding and ranking as memories."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from gateway.errors import ApiError
+from streams import planner, retrieve, select
+from streams.events import utcnow
+from streams.services import Services
+
+MAX_QUERY = 500
+DEFAULT_LIMIT, MAX_LIMIT = 20, 100
+
+
+def _limit(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ApiError(422, f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(raw)
+
+
+def _moment(clip: select.Clip) -> dict[str, Any]:
+    best = max(clip.frames, key=lambda f: f.score, default=None)
+    return {
+        "capture_id": clip.capture_id,
+        "t": best.t if best else 0.0,
+        "score": round(best.score, 4) if best else 0.0,
+        "captured_at": clip.captured_at.isoformat(),
+        "place": clip.place,
+        "status_url": f"/v1/captures/{clip.capture_id}",
+    }
+
+
+async def search(request: Request) -> JSONResponse:
+    """Search your album.
+    ---
+    summary: Moments that match words ("the beach in Lisbon", "Anna last summer"), best first
+    description: The words are understood as memory requests are (people, place, time, search words).
+    security: [{bearer: []}]
+    parameters:
+      - {name: q, in: query, required: true, schema: {type: string, maxLength: 500}}
+      - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100}}
+    responses:
+      200: {description: "The understood query and the results: capture, best moment (t), score, time, place."}
+      422: {description: "No q, a bad limit, or a name nobody in your album has."}
+    """
+    services: Services = request.app.state.services
+    user = request.state.user_id
+    text = (request.query_params.get("q") or "").strip()
+    if not text or len(text) > MAX_QUERY:
+        raise ApiError(422, f"q must be 1 to {MAX_QUERY} characters")
+    limit = _limit(request.query_params.get("limit"))
+    query = await asyncio.to_thread(planner.understand, services, user, text, utcnow(), None)
+    if query.unknown:
+        return JSONResponse({"error": " ".join(query.unknown), "query": query.as_dict()}, 422)
+    clips, ranked = await asyncio.to_thread(retrieve.retrieve, services, user, query)
+    by_id = {c.capture_id: c for c in clips}
+    results = [_moment(by_id[c]) for c in ranked if c in by_id][:limit]
+    return JSONResponse({"query": query.as_dict(), "results": results})
