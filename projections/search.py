@@ -17,7 +17,7 @@ class SearchTables(Connection):
         """Many rows at once (operators' bulk loads, benchmarks); the same rows twice leave one."""
         self._insert_rows(table, rows)
 
-    def material(
+    def candidates(
         self,
         user_id: str,
         start: datetime | None = None,
@@ -25,36 +25,46 @@ class SearchTables(Connection):
         place: dict[str, Any] | None = None,
         people: list[str] | None = None,
         captures: list[str] | None = None,
-    ) -> list[dict[str, Any]]:
-        """Video clips that pass the hard filters (time, place, all the people; among ``captures`` if given), with
-        place and mezzanine."""
-        where, params = ["1"], dict[str, Any](u=user_id)
+    ) -> list[str]:
+        """Ids of the video clips that pass the hard filters (time, place, all the people; among ``captures`` if
+        given), oldest first. Only ids: the details are read for the few that rank best (``material``)."""
+        where, params = ["user_id = {u:String}", "kind = 'video'"], dict[str, Any](u=user_id)
         if captures is not None:
-            where.append("c.capture_id IN {ids:Array(String)}")
+            where.append("capture_id IN {ids:Array(String)}")
             params["ids"] = captures
         if start is not None and end is not None:
-            where.append("c.captured_at >= {start:DateTime64(3, 'UTC')} AND c.captured_at < {end:DateTime64(3, 'UTC')}")
+            where.append("captured_at >= {start:DateTime64(3, 'UTC')} AND captured_at < {end:DateTime64(3, 'UTC')}")
             params.update(start=start, end=end)
         if place is not None:
             where.append(_place_filter(place, params))
         if people:
             where.append(
-                "c.capture_id IN (SELECT capture_id FROM faces FINAL WHERE user_id = {u:String}"
+                "capture_id IN (SELECT capture_id FROM faces FINAL WHERE user_id = {u:String}"
                 " AND person_id IN {people:Array(String)} GROUP BY capture_id"
                 " HAVING uniqExact(person_id) = {n:UInt32})"
             )
             params.update(people=people, n=len(people))
+        rows = self._rows(
+            f"SELECT capture_id FROM clips FINAL WHERE {' AND '.join(where)} ORDER BY captured_at, capture_id",
+            **params,
+        )
+        return [r["capture_id"] for r in rows]
+
+    def material(self, user_id: str, captures: list[str]) -> list[dict[str, Any]]:
+        """These clips with what cutting them needs: place, mezzanine, keyframes, signature; oldest first."""
         return self._rows(
             "SELECT c.capture_id AS capture_id, c.object_key AS object_key, c.duration_s AS duration_s,"
             " c.keyframes AS keyframes, c.captured_at AS captured_at, c.width AS width, c.height AS height,"
             " c.signature AS signature, p.city AS city, p.country AS country,"
             " m.object_key AS mezzanine_key, m.keyframes AS mezzanine_keyframes"
-            " FROM (SELECT * FROM clips FINAL WHERE user_id = {u:String} AND kind = 'video') AS c"
-            " LEFT JOIN (SELECT * FROM places FINAL WHERE user_id = {u:String}) AS p USING (capture_id)"
-            " LEFT JOIN (SELECT * FROM assets FINAL WHERE user_id = {u:String} AND kind = 'mezzanine') AS m"
-            "   USING (capture_id)"
-            f" WHERE {' AND '.join(where)} ORDER BY captured_at, capture_id",
-            **params,
+            " FROM (SELECT * FROM clips FINAL WHERE user_id = {u:String} AND capture_id IN {c:Array(String)}) AS c"
+            " LEFT JOIN (SELECT * FROM places FINAL WHERE user_id = {u:String} AND capture_id IN {c:Array(String)})"
+            "   AS p USING (capture_id)"
+            " LEFT JOIN (SELECT * FROM assets FINAL WHERE user_id = {u:String} AND kind = 'mezzanine'"
+            "   AND capture_id IN {c:Array(String)}) AS m USING (capture_id)"
+            " ORDER BY captured_at, capture_id",
+            u=user_id,
+            c=captures,
         )
 
     def people_seen(self, user_id: str, captures: list[str], people: list[str]) -> dict[str, int]:
@@ -115,12 +125,13 @@ class SearchTables(Connection):
 def _place_filter(place: dict[str, Any], params: dict[str, Any]) -> str:
     kind = place["kind"]
     params.update(place_name=place["name"], cc=place.get("country_code") or "")
+    resolved = "capture_id IN (SELECT capture_id FROM places FINAL WHERE user_id = {u:String} AND "
     if kind == "country":
-        return "p.country_code = {cc:String}"
+        return resolved + "country_code = {cc:String})"
     if kind == "region":
-        return "p.region = {place_name:String}"
+        return resolved + "region = {place_name:String})"
     params.update(lat=place["lat"], lon=place["lon"], r=float(place["radius_km"]) * 1000.0)
-    near = "(c.lat IS NOT NULL AND geoDistance(c.lon, c.lat, {lon:Float64}, {lat:Float64}) <= {r:Float64})"
+    near = "(lat IS NOT NULL AND geoDistance(lon, lat, {lon:Float64}, {lat:Float64}) <= {r:Float64})"
     if kind == "city":  # resolved to that city by the places enricher, or simply near its centre
-        return f"((p.city = {{place_name:String}} AND p.country_code = {{cc:String}}) OR {near})"
+        return f"({resolved}city = {{place_name:String}} AND country_code = {{cc:String}}) OR {near})"
     return near

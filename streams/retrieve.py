@@ -72,15 +72,15 @@ def retrieve(services: Services, user: str, query: Query) -> tuple[list[select.C
     vectors = (
         _POOL.submit(_query_vectors, services, query.search_text) if query.search_text and not unfiltered else None
     )
-    rows = store.material(user, query.start, query.end, place, people, captures=near)
-    if not rows:
+    ids = store.candidates(user, query.start, query.end, place, people, captures=near)
+    if not ids:
         return [], []
-    ids = [r["capture_id"] for r in rows]
     if vectors is not None:
         by_frame, by_transcript = _similarities(services, user, query.search_text, ids, vectors.result())
     # ClickHouse's ranking: how often the requested people are seen, then time; Qdrant's: the best frame or words.
     seen = store.people_seen(user, ids, people) if people else {}
-    rankings = [sorted(ids, key=lambda c: (-seen.get(c, 0), ids.index(c)))] if people else [ids]
+    order = {c: i for i, c in enumerate(ids)}
+    rankings = [sorted(ids, key=lambda c: (-seen.get(c, 0), order[c]))] if people else [ids]
     if query.search_text:
         semantic: dict[str, float] = {}
         for (capture, _), score in by_frame.items():
@@ -89,7 +89,7 @@ def retrieve(services: Services, user: str, query: Query) -> tuple[list[select.C
             semantic[capture] = max(semantic.get(capture, 0.0), score)
         rankings.append(sorted((c for c in ids if c in semantic), key=lambda k: (-semantic[k], k)))
     ranked = select.fuse(*rankings)[:DETAILED]
-    return _scored(services, user, [r for r in rows if r["capture_id"] in set(ranked)], people, by_frame), ranked
+    return _scored(services, user, store.material(user, ranked), people, by_frame), ranked
 
 
 def _scored(
