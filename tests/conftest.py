@@ -30,6 +30,7 @@ from projections.vectors import open_collections
 from schemas.codec import registry
 from streams.blobs import BlobStore
 from streams.events import new_event
+from streams.lag import consumer_lag
 from streams.topics import ensure_topics
 
 
@@ -123,6 +124,11 @@ def wait_for(fetch, done, timeout: float = 60.0):  # type: ignore[no-untyped-def
         assert time.monotonic() < deadline, f"still {value}"
         time.sleep(0.1)
     return value
+
+
+def settle(served: Served) -> None:
+    """Every agent has committed every event so far: nothing is still in flight."""
+    wait_for(lambda: asyncio.run(consumer_lag(served.settings)), lambda lag: sum(lag.values()) == 0, timeout=120)
 
 
 def purge_test_data(settings: Settings) -> None:

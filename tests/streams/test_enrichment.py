@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from pathlib import Path
 
@@ -10,17 +9,11 @@ import numpy as np
 import pytest
 
 from infra.album import encode_clip, photo
-from streams.lag import consumer_lag
-from tests.conftest import Served, decode_all, produce, read_topic, snapshot, wait_for
+from tests.conftest import Served, decode_all, produce, read_topic, settle, snapshot, wait_for
 from tests.media_helpers import rotated_clip, small_clip
 
 pytestmark = pytest.mark.integration
 PARIS = "+48.8584+002.2945/"
-
-
-def settle(served: Served) -> None:
-    """Every agent has committed every event so far."""
-    wait_for(lambda: asyncio.run(consumer_lag(served.settings)), lambda lag: sum(lag.values()) == 0, timeout=120)
 
 
 def test_odd_clips_are_enriched_and_enriching_twice_changes_nothing(served: Served, tmp_path: Path):

@@ -22,6 +22,7 @@ from tests.conftest import (
     produce,
     purge_test_data,
     read_topic,
+    settle,
     snapshot,
     stored_upload,
 )
@@ -86,6 +87,7 @@ def run(settings: Settings, events: list[dict], kill: bool) -> tuple[dict, int]:
         while enriched(served, ids) < len(ids):
             assert time.monotonic() < deadline, "the restarted worker did not finish the stream"
             time.sleep(0.2)
+        settle(served)  # the slower enrichers (visual, faces) finish after the fast ones
     finally:
         served.close(purge=False)  # both runs read the same blobs; the test purges at its end
     return snapshot(settings), probed_before_kill
