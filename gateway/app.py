@@ -6,23 +6,20 @@ It writes only events (and blobs), reads only projections, and scopes every read
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway import auth, devices, enrolments, people, places, preferences, search, uploads
+from gateway import album, deletion, devices, enrolments, health, people, places, preferences, search, uploads
 from gateway.captures import create_capture, get_capture
 from gateway.errors import ApiError, api_error, http_error
+from gateway.guard import DeviceRegistrations, Guard
 from gateway.memories import create_memory, get_memory, memory_events, memory_playlist
 from gateway.resumable import PartialUploads
 from streams.services import Services
-
-PUBLIC = {"/healthz", "/openapi.json"}
 
 schemas = SchemaGenerator(
     {
@@ -51,46 +48,6 @@ schemas = SchemaGenerator(
 )
 
 
-class BearerAuth:
-    """Every request but the public ones carries a valid bearer token; its user lands in ``request.state``.
-
-    Pure ASGI (not BaseHTTPMiddleware) so that streamed request bodies and client disconnects pass through untouched.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or _is_public(scope):
-            await self.app(scope, receive, send)
-            return
-        secret = scope["app"].state.services.settings.token_secret
-        user_id = auth.bearer_user(secret, Headers(scope=scope).get("authorization"))
-        if user_id is None:
-            response = JSONResponse(
-                {"error": "missing or invalid bearer token"}, 401, headers={"WWW-Authenticate": "Bearer"}
-            )
-            await response(scope, receive, send)
-            return
-        scope.setdefault("state", {})["user_id"] = user_id
-        await self.app(scope, receive, send)
-
-
-def _is_public(scope: Scope) -> bool:
-    # tus clients discover the server's capabilities with an unauthenticated OPTIONS.
-    return scope["path"] in PUBLIC or (scope["method"] == "OPTIONS" and scope["path"] == "/v1/uploads")
-
-
-async def healthz(request: Request) -> JSONResponse:
-    """Liveness.
-    ---
-    summary: The gateway process is up
-    responses:
-      200: {description: OK}
-    """
-    return JSONResponse({"status": "ok"})
-
-
 async def openapi(request: Request) -> Response:
     return JSONResponse(schemas.get_schema(routes=request.app.routes))
 
@@ -98,15 +55,23 @@ async def openapi(request: Request) -> Response:
 def create_app(services: Services) -> Starlette:
     app = Starlette(
         routes=[
-            Route("/healthz", healthz, methods=["GET"]),
+            Route("/healthz", health.healthz, methods=["GET"]),
+            Route("/readyz", health.readyz, methods=["GET"]),
+            Route("/metrics", health.prometheus, methods=["GET"]),
             Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
             Route("/v1/captures", create_capture, methods=["POST"]),
+            Route("/v1/captures", album.list_captures, methods=["GET"]),
             Route("/v1/captures/{capture_id}", get_capture, methods=["GET"]),
+            Route("/v1/captures/{capture_id}", deletion.delete_capture, methods=["DELETE"]),
+            Route("/v1/me", deletion.forget_me, methods=["DELETE"]),
             Route("/v1/uploads", uploads.options, methods=["OPTIONS"]),
             Route("/v1/uploads", uploads.create_upload, methods=["POST"]),
             Route("/v1/uploads/{upload_id}", uploads.upload_offset, methods=["HEAD"]),
             Route("/v1/uploads/{upload_id}", uploads.append, methods=["PATCH"]),
             Route("/v1/uploads/{upload_id}", uploads.terminate, methods=["DELETE"]),
+            Route("/v1/devices", devices.register, methods=["POST"]),
+            Route("/v1/devices", devices.list_devices, methods=["GET"]),
+            Route("/v1/devices/{device_id}", devices.revoke, methods=["DELETE"]),
             Route("/v1/devices/{device_id}/commands", devices.command, methods=["POST"]),
             Route("/v1/devices/{device_id}/recordings", devices.recordings, methods=["GET"]),
             Route("/v1/settings", preferences.get_preferences, methods=["GET"]),
@@ -127,9 +92,10 @@ def create_app(services: Services) -> Starlette:
             Route("/v1/memories/{memory_id}/events", memory_events, methods=["GET"]),
             Route("/v1/memories/{memory_id}/playlist.m3u8", memory_playlist, methods=["GET"]),
         ],
-        middleware=[Middleware(BearerAuth)],
+        middleware=[Middleware(health.Timing), Middleware(Guard)],
         exception_handlers={ApiError: api_error, HTTPException: http_error},
     )
     app.state.services = services
+    app.state.devices = DeviceRegistrations()
     app.state.uploads = PartialUploads(services.settings.data_dir / "uploads")
     return app

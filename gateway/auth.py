@@ -1,45 +1,123 @@
-"""Bearer tokens per user: ``rv1.<user_id>.<HMAC-SHA256(secret, user_id)>``.
+"""Bearer tokens: signed, expiring JWTs (HS256) with an audience, an issuer and a key id.
 
-Enough for the walking skeleton: a token names one user and cannot be forged without the secret. Expiry, audiences
-and key rotation come with real auth (JWTs).
+Keys rotate without a flag day: ``REVERIE_TOKEN_KEYS`` lists ``kid:secret`` pairs, the first one signs, all of them
+verify. To rotate, put a new key first, and drop the old one once the tokens it signed have expired. A token names
+one user (``sub``) and, when it was issued to a registered device, that device (``dev``).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
+import time
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jwt
+
+from infra.settings import Settings
 
 USER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-PREFIX = "rv1"
+DEVICE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+ALGORITHM = "HS256"
+ISSUER = "reverie"
 
 
-def _mac(secret: str, user_id: str) -> str:
-    digest = hmac.new(secret.encode(), f"{PREFIX}.{user_id}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts for: a user, and the device it comes from when the token is a device's."""
+
+    user_id: str
+    device_id: str | None = None
+    registration: str | None = None  # the device's registration event: a re-registered device needs new tokens
+    token_id: str = ""
 
 
-def issue(secret: str, user_id: str) -> str:
+class Keyring:
+    """The signing key and every key that still verifies, parsed from ``kid:secret,kid:secret``."""
+
+    def __init__(self, spec: str) -> None:
+        pairs = [item.strip().partition(":") for item in spec.split(",") if item.strip()]
+        if not pairs or any(not kid or not sep or not secret for kid, sep, secret in pairs):
+            raise ValueError("REVERIE_TOKEN_KEYS must be 'kid:secret' pairs separated by commas")
+        self.signing_kid = pairs[0][0]
+        self.secrets = {kid: secret for kid, _, secret in pairs}
+
+    def secret(self, kid: str) -> str | None:
+        return self.secrets.get(kid)
+
+
+def keyring(settings: Settings) -> Keyring:
+    return _parsed(settings.token_keys)
+
+
+@lru_cache(maxsize=8)
+def _parsed(spec: str) -> Keyring:
+    return Keyring(spec)
+
+
+def issue(
+    settings: Settings,
+    user_id: str,
+    device_id: str | None = None,
+    registration: str | None = None,
+    ttl_s: float | None = None,
+) -> str:
+    """A token for ``user_id`` (bound to ``device_id`` and its registration if given), valid for ``ttl_s``
+    seconds (default: the settings' token TTL)."""
     if not USER_ID.match(user_id):
         raise ValueError("user ids are 1-64 characters of letters, digits, '_' and '-'")
-    return f"{PREFIX}.{user_id}.{_mac(secret, user_id)}"
+    if device_id is not None and not DEVICE_ID.match(device_id):
+        raise ValueError("device ids are 1-128 characters of letters, digits, '_', '.', ':' and '-'")
+    keys = keyring(settings)
+    now = int(time.time())
+    claims: dict[str, object] = {
+        "iss": ISSUER,
+        "sub": user_id,
+        "aud": settings.token_audience,
+        "iat": now,
+        "exp": now + int(ttl_s if ttl_s is not None else settings.token_ttl_seconds),
+        "jti": uuid.uuid4().hex,
+    }
+    if device_id is not None:
+        claims["dev"], claims["reg"] = device_id, registration or ""
+    return jwt.encode(claims, keys.secrets[keys.signing_kid], ALGORITHM, headers={"kid": keys.signing_kid})
 
 
-def verify(secret: str, token: str) -> str | None:
-    """The token's user id, or None if the token is malformed or its signature is wrong."""
-    parts = token.split(".")
-    if len(parts) != 3 or parts[0] != PREFIX or not USER_ID.match(parts[1]):
+def verify(settings: Settings, token: str) -> Principal | None:
+    """The token's principal, or None when it is malformed, forged, expired, for another audience or signed with
+    a key that is no longer listed."""
+    keys = keyring(settings)
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+        secret = keys.secret(kid) if isinstance(kid, str) else None
+        if secret is None:
+            return None
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],  # never "none", never a public-key algorithm fed an HMAC secret
+            audience=settings.token_audience,
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "sub", "aud", "iss"]},
+            leeway=5,
+        )
+    except jwt.PyJWTError:
         return None
-    if not hmac.compare_digest(parts[2], _mac(secret, parts[1])):
+    user_id, device_id, registration = claims.get("sub"), claims.get("dev"), claims.get("reg")
+    if not isinstance(user_id, str) or not USER_ID.match(user_id):
         return None
-    return parts[1]
+    if device_id is not None and (not isinstance(device_id, str) or not DEVICE_ID.match(device_id)):
+        return None
+    if device_id is not None and not isinstance(registration, str):
+        return None
+    return Principal(user_id, device_id, registration, str(claims.get("jti", "")))
 
 
-def bearer_user(secret: str, authorization: str | None) -> str | None:
+def bearer(settings: Settings, authorization: str | None) -> Principal | None:
     if not authorization:
         return None
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
-    return verify(secret, token.strip())
+    return verify(settings, token.strip())

@@ -1,4 +1,5 @@
-"""Capture commands from the glasses: take a picture, record a video, stop recording.
+"""Devices: registration (a device bound to a user, with tokens of its own), and capture commands from the
+glasses: take a picture, record a video, stop recording.
 
 Each command is an event (CaptureStarted, CaptureStopped) with the device's id, so the server knows which
 recordings are in progress and pairs each with the upload that ends it (the upload names its ``recording_id``).
@@ -7,24 +8,25 @@ recordings are in progress and pairs each with the upload that ends it (the uplo
 from __future__ import annotations
 
 import asyncio
-import re
+import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from gateway import auth
 from gateway.bodies import json_object
 from gateway.errors import ApiError
 from streams.services import Services
 
-DEVICE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 COMMANDS = ("take_picture", "record_video", "stop_recording")
 
 
 def _device(request: Request) -> str:
     device_id = str(request.path_params["device_id"])
-    if not DEVICE_ID.match(device_id):
+    if not auth.DEVICE_ID.match(device_id):
         raise ApiError(422, "device ids are 1-128 characters of letters, digits, '_', '.', ':' and '-'")
     return device_id
 
@@ -104,3 +106,83 @@ async def recordings(request: Request) -> JSONResponse:
     """
     services: Services = request.app.state.services
     return JSONResponse({"recordings": await _recordings(services, request.state.user_id, _device(request))})
+
+
+async def register(request: Request) -> JSONResponse:
+    """Bind a device to your account.
+    ---
+    summary: Register a device (glasses, a phone) and get a token of its own, valid for that device only
+    security: [{bearer: []}]
+    requestBody:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [device_id]
+            properties:
+              device_id: {type: string, pattern: "^[A-Za-z0-9_.:-]{1,128}$"}
+              name: {type: string, maxLength: 200}
+    responses:
+      201: {description: "DeviceRegistered was emitted; the answer carries the device's token."}
+      403: {description: A device's token cannot register devices.}
+      422: {description: Bad device id or name.}
+    """
+    services: Services = request.app.state.services
+    if request.state.device_id is not None:
+        raise ApiError(403, "devices are registered with the user's own token, not with a device's")
+    body = await json_object(request, '{"device_id": "glasses-1", "name": "my glasses"}')
+    device_id, name = body.get("device_id"), body.get("name", "")
+    if not isinstance(device_id, str) or not auth.DEVICE_ID.match(device_id):
+        raise ApiError(422, "device_id must be 1-128 characters of letters, digits, '_', '.', ':' and '-'")
+    if not isinstance(name, str) or len(name) > 200:
+        raise ApiError(422, "name must be a string of at most 200 characters")
+    user_id = request.state.user_id
+    event = await services.emit_new("DeviceRegistered", user_id, device_id=device_id, name=name)
+    request.app.state.devices.remember(user_id, device_id, event["event_id"])
+    ttl = services.settings.device_token_ttl_seconds
+    token = auth.issue(services.settings, user_id, device_id, event["event_id"], ttl)
+    expires = datetime.fromtimestamp(time.time() + ttl, UTC).isoformat()
+    return JSONResponse({"device_id": device_id, "name": name, "token": token, "expires_at": expires}, 201)
+
+
+async def list_devices(request: Request) -> JSONResponse:
+    """Your devices.
+    ---
+    summary: Registered devices, revoked ones marked
+    security: [{bearer: []}]
+    responses:
+      200: {description: The devices.}
+    """
+    services: Services = request.app.state.services
+    rows = await asyncio.to_thread(services.store.devices, request.state.user_id)
+    devices = [
+        {
+            "device_id": r["device_id"],
+            "name": r["name"],
+            "revoked": bool(r["revoked"]),
+            "since": r["changed_at"].isoformat(),
+        }
+        for r in rows
+    ]
+    return JSONResponse({"devices": devices})
+
+
+async def revoke(request: Request) -> JSONResponse:
+    """Unbind a device.
+    ---
+    summary: Revoke a device; its tokens are refused from then on
+    security: [{bearer: []}]
+    parameters:
+      - {name: device_id, in: path, required: true, schema: {type: string}}
+    responses:
+      202: {description: DeviceRevoked was emitted.}
+      404: {description: No such device.}
+    """
+    services: Services = request.app.state.services
+    user_id, device_id = request.state.user_id, _device(request)
+    if await asyncio.to_thread(services.store.device_registration, user_id, device_id) is None:
+        raise ApiError(404, f"no registered device {device_id}")
+    await services.emit_new("DeviceRevoked", user_id, device_id=device_id)
+    request.app.state.devices.remember(user_id, device_id, None)
+    return JSONResponse({"device_id": device_id, "revoked": True}, 202)

@@ -17,9 +17,10 @@ MAX_QUERY = 500
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 
 
-def _limit(raw: str | None) -> int:
+def limit_param(raw: str | None, default: int = DEFAULT_LIMIT) -> int:
+    """A page size from the query string, 1 to MAX_LIMIT, or a 422."""
     if raw is None:
-        return DEFAULT_LIMIT
+        return default
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
         raise ApiError(422, f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return int(raw)
@@ -55,7 +56,7 @@ async def search(request: Request) -> JSONResponse:
     text = (request.query_params.get("q") or "").strip()
     if not text or len(text) > MAX_QUERY:
         raise ApiError(422, f"q must be 1 to {MAX_QUERY} characters")
-    limit = _limit(request.query_params.get("limit"))
+    limit = limit_param(request.query_params.get("limit"))
     query = await asyncio.to_thread(planner.understand, services, user, text, utcnow(), None)
     if query.unknown:
         return JSONResponse({"error": " ".join(query.unknown), "query": query.as_dict()}, 422)

@@ -181,7 +181,7 @@ def bench_upload(
     for i in range(repeat):
         for mode, times in runs.items():
             # a fresh user each time: the same clip twice for one user is (rightly) not stored again
-            client = Client(server.base_url(settings), auth.issue(settings.token_secret, f"bench-{mode}-{i}"))
+            client = Client(server.base_url(settings), auth.issue(settings, f"bench-{mode}-{i}"))
             started = time.perf_counter()
             client.upload_resumable(source) if mode == "tus" else client.upload(source)
             times.append(time.perf_counter() - started)

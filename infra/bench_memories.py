@@ -62,7 +62,7 @@ def bench_memories(settings: Settings, work: Path, requests: int = 10) -> dict[s
     paths = _trip(work)
     # a user of its own each run: an earlier run's memories would (rightly) come back from the cache
     user = f"bench-trip-{datetime.now(UTC):%Y%m%d%H%M%S}"
-    client = Client(server.base_url(settings), auth.issue(settings.token_secret, user))
+    client = Client(server.base_url(settings), auth.issue(settings, user))
     try:
         ids = [client.upload(p)["capture_id"] for p in tqdm(paths, desc="upload trip", unit="clip")]
         for capture_id in tqdm(ids, desc="prepare trip", unit="clip"):

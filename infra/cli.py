@@ -51,7 +51,7 @@ def _serve(args: argparse.Namespace) -> None:
 def _token(args: argparse.Namespace) -> None:
     from gateway import auth  # noqa: PLC0415
 
-    print(auth.issue(load_settings().token_secret, args.user))
+    print(auth.issue(load_settings(), args.user, ttl_s=args.ttl))
 
 
 def _album(args: argparse.Namespace) -> None:
@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> None:
     serve.set_defaults(fn=_serve)
     token = sub.add_parser("token", help="print a bearer token for a user")
     token.add_argument("user")
+    token.add_argument(
+        "--ttl", type=float, default=None, help="seconds the token is valid (default: REVERIE_TOKEN_TTL_SECONDS)"
+    )
     token.set_defaults(fn=_token)
     sub.add_parser("album", help="write the sample album").set_defaults(fn=_album)
     demo = sub.add_parser("demo", help="ingest the sample album and make a memory video of Paris")

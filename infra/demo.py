@@ -66,7 +66,7 @@ def run(settings: Settings, text: str = REQUEST) -> DemoResult:
     clips = album.build(settings.data_dir / "album")
     print("starting reverie serve (agents + gateway) …", flush=True)
     server.start(settings)
-    client = Client(server.base_url(settings), auth.issue(settings.token_secret, DEMO_USER))
+    client = Client(server.base_url(settings), auth.issue(settings, DEMO_USER))
     try:
         ingest(client, clips)
         started = time.perf_counter()

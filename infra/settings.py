@@ -42,7 +42,18 @@ class Settings:
     # Gateway
     http_host: str = "127.0.0.1"
     http_port: int = 8080
-    token_secret: str = "reverie-dev-secret-change-me"
+    # JWT keys as "kid:secret" pairs, comma-separated: the first signs, all verify (rotation: put a new one first)
+    token_keys: str = "dev-1:reverie-development-secret-change-me-before-production"
+    token_audience: str = "reverie-gateway"
+    token_ttl_seconds: int = 24 * 3600
+    device_token_ttl_seconds: int = 90 * 24 * 3600
+    # Requests per second (and bursts) per user and per device, per gateway process: a 429 with Retry-After past it
+    rate_per_user: float = 50.0
+    burst_per_user: int = 100
+    rate_per_device: float = 20.0
+    burst_per_device: int = 40
+    max_body_bytes: int = 1024 * 1024  # JSON bodies; uploads and voice have their own limits
+    max_voice_bytes: int = 10 * 1024 * 1024
     max_upload_bytes: int = 512 * 1024 * 1024
     max_clip_seconds: float = 15 * 60.0
     # Per user: what may be stored in all (a clear 413 past either)

@@ -6,13 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from projections.album import AlbumTables
 from projections.connection import version_of
+from projections.devices import DeviceTables
+from projections.erasure import ErasureTables
 from projections.memories import MemoryTables
 from projections.people import PeopleTables
 from projections.search import SearchTables
 
 
-class MetadataStore(PeopleTables, SearchTables, MemoryTables):
+class MetadataStore(PeopleTables, SearchTables, MemoryTables, DeviceTables, AlbumTables, ErasureTables):
     """The ClickHouse side of the read model."""
 
     # writes: one per event type, keyed by the entity and the event's time

@@ -7,12 +7,17 @@ twice leaves one row) and every read filters by user. Reads use FINAL so that du
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import clickhouse_connect
 
 from projections.tables import DDL, TABLES, VOLATILE
+
+
+def utc(at: datetime) -> datetime:
+    """chDB hands back DateTime64('UTC') columns as naive datetimes; events carry aware ones."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def version_of(at: datetime) -> int:
@@ -42,6 +47,10 @@ class Connection:
         if rows:
             with self._lock:
                 self.client.insert(table, [list(r.values()) for r in rows], column_names=list(rows[0]))
+
+    def _command(self, sql: str, **params: Any) -> None:
+        with self._lock:
+            self.client.command(sql, parameters=params)
 
     def _rows(self, sql: str, **params: Any) -> list[dict[str, Any]]:
         with self._lock:

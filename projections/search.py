@@ -9,7 +9,7 @@ from typing import Any
 from projections.connection import Connection
 
 # Tables whose rows change what a memory of the user would show: any new row moves the album version.
-ALBUM_TABLES = ("clips", "assets", "places", "faces", "people", "frames", "transcripts", "user_places")
+ALBUM_TABLES = ("clips", "assets", "places", "faces", "people", "frames", "transcripts", "user_places", "tombstones")
 
 
 class SearchTables(Connection):

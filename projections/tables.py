@@ -84,6 +84,13 @@ DDL = (
         user_id String, capture_id String, kind LowCardinality(String), event_id String, object_key String,
         keyframes Array(Float64), times Array(Float64), made_at DateTime64(3, 'UTC'), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id, kind)""",
+    """CREATE TABLE IF NOT EXISTS devices (
+        user_id String, device_id String, event_id String, name String, revoked UInt8,
+        changed_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, device_id)""",
+    """CREATE TABLE IF NOT EXISTS tombstones (
+        user_id String, subject String, event_id String, erased_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, subject)""",
     """CREATE TABLE IF NOT EXISTS rejections (
         user_id String, capture_id String, event_id String, object_key String, stage LowCardinality(String),
         reason String, rejected_at DateTime64(3, 'UTC'), version UInt64
@@ -107,6 +114,8 @@ TABLES = (
     "user_places",
     "frame_tags",
     "frames",
+    "devices",
+    "tombstones",
 )
 # Columns that say when or by which delivery a row was written, not what it says: left out of comparisons.
 VOLATILE = {
@@ -126,4 +135,6 @@ VOLATILE = {
     "frames": ("event_id", "version", "described_at"),
     "shots": ("event_id", "version", "sampled_at"),
     "transcripts": ("event_id", "version", "heard_at"),
+    "devices": ("event_id", "version", "changed_at"),
+    "tombstones": ("event_id", "version", "erased_at"),
 }

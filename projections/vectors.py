@@ -20,16 +20,20 @@ def collection_name(model: str) -> str:
 
 
 class VectorStore(Protocol):
+    name: str
+    size: int
+
     def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None: ...
     def search(
         self, user_id: str, vector: list[float], limit: int, captures: list[str] | None = None
     ) -> list[tuple[str, float, dict[str, Any]]]: ...
     def delete(self, user_id: str, key: str) -> None: ...
-    def delete_user(self, user_id: str) -> None: ...
+    def delete_user(self, user_id: str, captures: list[str] | None = None) -> None: ...
     def relabel(self, user_id: str, field: str, old: str, new: str) -> None: ...
     def set_payload(self, user_id: str, keys: list[str], payload: dict[str, Any]) -> None: ...
     def upsert_many(self, user_id: str, items: list[tuple[str, list[float], dict[str, Any]]]) -> None: ...
     def points(self, user_id: str | None = None) -> list[tuple[str, dict[str, Any]]]: ...
+    def ping(self) -> None: ...
     def close(self) -> None: ...
 
 
@@ -43,16 +47,17 @@ def open_vectors(dsn: str, model: str, size: int) -> VectorStore:
     raise ValueError(f"unsupported Qdrant DSN {dsn!r}: use edge:///path or http(s)://host:port")
 
 
-def open_collections(dsn: str) -> dict[str, VectorStore]:
-    """Every collection that exists (operators and tests); for a server, those this code base names."""
+def open_collections(dsn: str, skip: frozenset[str] = frozenset()) -> dict[str, VectorStore]:
+    """Every collection that exists but those named in ``skip`` (already open), by collection name."""
     if dsn.startswith("edge://"):
         root = Path(dsn.removeprefix("edge://"))
-        folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.exists() else []
+        folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name not in skip) if root.exists() else []
         return {p.name: EdgeVectors(p, p.name, 0) for p in folders}
     from qdrant_client import QdrantClient  # noqa: PLC0415
 
     client = QdrantClient(url=dsn)
-    return {c.name: ServerVectors(client, c.name, 0) for c in client.get_collections().collections}
+    names = [c.name for c in client.get_collections().collections if c.name not in skip]
+    return {name: ServerVectors(client, name, 0) for name in names}
 
 
 Page = tuple[list[tuple[str, dict[str, Any]]], Any]
@@ -61,12 +66,16 @@ Page = tuple[list[tuple[str, dict[str, Any]]], Any]
 class _Vectors:
     """What both backends share: naming, point ids and payloads, and paging through points."""
 
-    def __init__(self, model: str) -> None:
-        self.model = model
+    def __init__(self, model: str, size: int) -> None:
+        self.model, self.size = model, size
         self.name = collection_name(model)  # also the vector's name: Qdrant allows no '/' there
 
     def point_id(self, user_id: str, key: str) -> str:
         return stable_id(user_id, key, self.model)
+
+    def ping(self) -> None:
+        """A search that touches the store and finds nothing: raises when the store does not answer."""
+        self.search("", [1.0] + [0.0] * (self.size - 1), 1)  # type: ignore[attr-defined]
 
     def payload(self, user_id: str, key: str, payload: dict[str, Any]) -> dict[str, Any]:
         return {**payload, "user_id": user_id, "key": key, "model": self.model}
@@ -91,7 +100,7 @@ class EdgeVectors(_Vectors):
     def __init__(self, path: Path, model: str, size: int) -> None:
         import qdrant_edge as q  # noqa: PLC0415
 
-        super().__init__(model)
+        super().__init__(model, size)
         self.q = q
         self._lock = threading.Lock()
         if path.exists() and any(path.iterdir()):
@@ -126,9 +135,10 @@ class EdgeVectors(_Vectors):
         with self._lock:
             self.shard.update(self.q.UpdateOperation.delete_points([self.point_id(user_id, key)]))
 
-    def delete_user(self, user_id: str) -> None:
+    def delete_user(self, user_id: str, captures: list[str] | None = None) -> None:
+        """Every point of the user, or only those of ``captures``."""
         with self._lock:
-            self.shard.update(self.q.UpdateOperation.delete_points_by_filter(self._user_filter(user_id)))
+            self.shard.update(self.q.UpdateOperation.delete_points_by_filter(self._user_filter(user_id, captures)))
 
     def relabel(self, user_id: str, field: str, old: str, new: str) -> None:
         """Set payload ``field`` from ``old`` to ``new`` on every point of the user that has it."""
@@ -179,7 +189,7 @@ class ServerVectors(_Vectors):
     def __init__(self, client: Any, model: str, size: int) -> None:
         from qdrant_client import models  # noqa: PLC0415
 
-        super().__init__(model)
+        super().__init__(model, size)
         self.m = models
         self.client = client
         if not client.collection_exists(self.name):
@@ -210,8 +220,10 @@ class ServerVectors(_Vectors):
     def delete(self, user_id: str, key: str) -> None:
         self.client.delete(self.name, points_selector=self.m.PointIdsList(points=[self.point_id(user_id, key)]))
 
-    def delete_user(self, user_id: str) -> None:
-        self.client.delete(self.name, points_selector=self.m.FilterSelector(filter=self._user_filter(user_id)))
+    def delete_user(self, user_id: str, captures: list[str] | None = None) -> None:
+        """Every point of the user, or only those of ``captures``."""
+        flt = self._user_filter(user_id, captures)
+        self.client.delete(self.name, points_selector=self.m.FilterSelector(filter=flt))
 
     def relabel(self, user_id: str, field: str, old: str, new: str) -> None:
         m = self.m

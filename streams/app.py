@@ -14,6 +14,7 @@
 | visual    | media: MediaProbed           | enrichments: FramesDescribed (tags)    |
 | people    | enrichments: FacesDetected   | enrichments: PeopleAssigned            |
 | enrol     | people: EnrolmentSubmitted   | people: PersonNamed "me", EnrolmentDone|
+| erase-*   | captures: CaptureDeleted, people: UserForgotten | (blobs and caches removed)  |
 
 Every agent runs the same loop (``streams.consume``): poison messages go to ``<prefix>.dead-letter``.
 """
@@ -33,6 +34,7 @@ from streams import (
     enrich_speech,
     enrich_visual,
     enrol,
+    erase,
     people,
     planner,
     prepare,
@@ -88,6 +90,8 @@ class StreamApp:
             ("visual", "media", "MediaProbed", enrich_visual.on_media_probed, settings.enrich_visual),
             ("people", "enrichments", "FacesDetected", people.on_faces_detected, settings.enrich_faces),
             ("enrol", "people", "EnrolmentSubmitted", enrol.on_enrolment_submitted, settings.enrich_faces),
+            ("erase-capture", "captures", "CaptureDeleted", erase.on_capture_deleted, True),
+            ("erase-user", "people", "UserForgotten", erase.on_user_forgotten, True),
         ]
         for name, topic, event_name, handler, enabled in agents:
             if enabled:

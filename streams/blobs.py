@@ -130,6 +130,15 @@ class BlobStore:
     def remove(self, key: str) -> None:
         self.client.remove_object(self.bucket, key)
 
+    def remove_prefix(self, prefix: str) -> int:
+        """Remove every object under ``prefix`` and their cached copies; returns how many objects went."""
+        names = [o.object_name for o in self.client.list_objects(self.bucket, prefix=prefix, recursive=True)]
+        for name in names:
+            if name is not None:
+                self.discard(name)
+        shutil.rmtree(self.cache / prefix, ignore_errors=True)
+        return len(names)
+
     def discard(self, key: str) -> None:
         """Remove the object and its cached copy (removing a missing object is not an error in S3)."""
         self.client.remove_object(self.bucket, key)

@@ -33,6 +33,9 @@ async def consume(services: Services, agent: str, events: AsyncIterator[Any], ha
         message = event.message
         try:
             name, record = services.registry.decode(event.value)
+            if await asyncio.to_thread(services.erased, name, record):
+                log.info("%s: %s %s is about something deleted: dropped", agent, name, record.get("event_id"))
+                continue
             await _with_retries(agent, name, record, handle)
         except Exception as exc:  # noqa: BLE001 - every failure of one message must leave the stream running
             reason = f"{exc.__class__.__name__}: {exc}"

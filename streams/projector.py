@@ -100,6 +100,8 @@ PROJECTIONS: dict[str, Callable[[Services, Event], None]] = {
     "EnrolmentSubmitted": lambda s, e: s.store.upsert_enrolment(e, "pending"),
     "EnrolmentDone": lambda s, e: s.store.upsert_enrolment(e, "done" if e["person_id"] else "rejected"),
     "PlaceNamed": lambda s, e: s.store.upsert_user_place(e),
+    "DeviceRegistered": lambda s, e: s.store.upsert_device(e, revoked=False),
+    "DeviceRevoked": lambda s, e: s.store.upsert_device(e, revoked=True),
     "TranscriptExtracted": _transcript_extracted,
     "FramesSampled": lambda s, e: s.store.upsert_shots(e),
     "FramesDescribed": _frames_described,
@@ -112,8 +114,34 @@ PROJECTIONS: dict[str, Callable[[Services, Event], None]] = {
 }
 
 
+def _capture_deleted(services: Services, event: Event) -> None:
+    user, memories = event["user_id"], event["memory_ids"]
+    services.store.record_tombstones(event, [event["capture_id"], *(f"memory/{m}" for m in memories)])
+    services.store.purge_captures(user, [event["capture_id"]])
+    services.store.purge_memories(user, memories)
+    for vectors in services.every_collection():
+        vectors.delete_user(user, [event["capture_id"]])
+
+
+def _user_forgotten(services: Services, event: Event) -> None:
+    services.store.record_tombstones(event, ["", *event["capture_ids"]])
+    services.store.purge_user(event["user_id"])
+    for vectors in services.every_collection():
+        vectors.delete_user(event["user_id"])
+
+
+ERASURES: dict[str, Callable[[Services, Event], None]] = {
+    "CaptureDeleted": _capture_deleted,
+    "UserForgotten": _user_forgotten,
+}
+
+
 def project(services: Services, event_name: str, event: Event) -> bool:
     """Write one event into the read models; False if this projector has nothing to do with it."""
+    erase = ERASURES.get(event_name)
+    if erase is not None:
+        erase(services, event)
+        return True
     write = PROJECTIONS.get(event_name)
     if write is None:
         return False

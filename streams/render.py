@@ -13,10 +13,13 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from infra.metrics import MEMORY_SECONDS
+from projections.connection import utc
 from streams import montage
 from streams.blobs import memory_key
 from streams.services import Services
@@ -122,11 +125,13 @@ async def on_memory_planned(services: Services, event: dict[str, Any]) -> None:
     if any(row["stage"] == "rendered" for row in rows):
         return  # delivered again after a restart: the memory is already in S3 and its event in the log
     started = time.perf_counter()
+    asked = next((r["occurred_at"] for r in rows if r["stage"] == "requested"), event["occurred_at"])
     loop = asyncio.get_running_loop()
     prefix = playlist_prefix(event["user_id"], event["memory_id"])
 
     def playable(seconds: float) -> None:
         log.info("memory %s playable after %.3f s of rendering", event["memory_id"], time.perf_counter() - started)
+        MEMORY_SECONDS.labels("playable").observe(_since(asked))
         emitted = services.emit_derived(
             "MemoryPlayable",
             event,
@@ -148,6 +153,7 @@ async def on_memory_planned(services: Services, event: dict[str, Any]) -> None:
     poster_key = key.removesuffix(".mp4") + ".jpg"
     await asyncio.to_thread(services.blobs.put_file, poster_key, picture, "image/jpeg")
     await asyncio.to_thread(services.blobs.put_file, key, path, "video/mp4")
+    MEMORY_SECONDS.labels("finished").observe(_since(asked))
     log.info(
         "memory %s rendered: %.1f s of video, %d segments, in %.3f s",
         event["memory_id"],
@@ -168,3 +174,7 @@ async def on_memory_planned(services: Services, event: dict[str, Any]) -> None:
         poster_key=poster_key,
         cache_key=event["cache_key"],
     )
+
+
+def _since(at: datetime) -> float:
+    return (datetime.now(UTC) - utc(at)).total_seconds()

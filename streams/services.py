@@ -9,7 +9,7 @@ from typing import Any
 
 from infra.settings import Settings
 from projections.clickhouse import MetadataStore
-from projections.vectors import VectorStore, open_vectors
+from projections.vectors import VectorStore, collection_name, open_collections, open_vectors
 from schemas.codec import Registry, registry
 from streams import faces
 from streams.blobs import BlobStore
@@ -45,6 +45,10 @@ EVENT_TOPICS = {
     "EnrolmentSubmitted": "people",
     "EnrolmentDone": "people",
     "PlaceNamed": "people",
+    "DeviceRegistered": "people",
+    "DeviceRevoked": "people",
+    "CaptureDeleted": "captures",
+    "UserForgotten": "people",
     "DeadLettered": "dead-letter",
 }
 TOPICS = tuple(dict.fromkeys(EVENT_TOPICS.values()))
@@ -86,14 +90,30 @@ class Services:
     def collection(self, model: str, size: int) -> VectorStore:
         """The vector collection of one model (opened on first use): frames and text of the image–text and text
         models, whichever model wrote the event being projected."""
-        if model not in self.collections:
-            self.collections[model] = open_vectors(self.settings.qdrant, model, size)
-        return self.collections[model]
+        name = collection_name(model)
+        if name not in self.collections:
+            self.collections[name] = open_vectors(self.settings.qdrant, model, size)
+        return self.collections[name]
+
+    def every_collection(self) -> list[VectorStore]:
+        """Every vector collection there is, whichever model wrote it: deletions reach them all."""
+        opened = {self.vectors.name: self.vectors, **self.collections}
+        self.collections.update(open_collections(self.settings.qdrant, skip=frozenset(opened)))
+        return [self.vectors, *(s for s in self.collections.values() if s is not self.vectors)]
 
     def close(self) -> None:
         for store in {id(s): s for s in (self.vectors, *self.collections.values())}.values():
             store.close()
         self.store.close()
+
+    def erased(self, event_name: str, event: dict[str, Any]) -> bool:
+        """Whether the event is about something deleted (a capture, a memory, a forgotten user's past): every
+        agent drops such events, late or replayed, so that deletions are final."""
+        if event_name in ("CaptureDeleted", "UserForgotten"):
+            return False
+        subjects = [event["capture_id"]] if event.get("capture_id") else []
+        subjects += [f"memory/{event['memory_id']}"] if event.get("memory_id") else []
+        return self.store.tombstoned(event["user_id"], subjects, event["occurred_at"])
 
     async def emit(self, event_name: str, event: dict[str, Any]) -> dict[str, Any]:
         value = self.registry.encode(event_name, event)

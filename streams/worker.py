@@ -67,6 +67,8 @@ def _warm() -> None:
 
 def serve(settings: Settings, gateway: bool = True, loglevel: str = "info") -> None:
     ensure_topics_sync(settings)
+    if settings.token_keys == Settings().token_keys:
+        log.warning("tokens are signed with the development key: set REVERIE_TOKEN_KEYS before exposing the gateway")
     log.info("gazetteer: %d place names", load_gazetteer())
     if settings.warm_models:
         # The first memory request with words should not wait for the text model to load.

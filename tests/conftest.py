@@ -92,7 +92,7 @@ class Served:
 
     def client(self, user: str) -> Client:
         if user not in self.clients:
-            self.clients[user] = Client(server.base_url(self.settings), auth.issue(self.settings.token_secret, user))
+            self.clients[user] = Client(server.base_url(self.settings), auth.issue(self.settings, user))
         return self.clients[user]
 
     def close(self, purge: bool = True) -> None:

@@ -1,31 +1,79 @@
+import base64
+import json
+import time
+
+import jwt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.auth import bearer_user, issue, verify
+from gateway.auth import ALGORITHM, Keyring, bearer, issue, verify
+from infra.settings import Settings
 
-SECRET = "s3cret"
-
-
-def test_issued_tokens_verify_to_their_user():
-    assert verify(SECRET, issue(SECRET, "alice")) == "alice"
-    assert bearer_user(SECRET, "Bearer " + issue(SECRET, "bob")) == "bob"
+SETTINGS = Settings(token_keys="k2:a-new-secret-of-at-least-32-bytes!,k1:an-old-secret-of-at-least-32-bytes")
 
 
-def test_forged_and_foreign_tokens_are_refused():
-    alice = issue(SECRET, "alice")
-    assert verify("other-secret", alice) is None
-    assert verify(SECRET, alice.replace("alice", "bob")) is None
-    assert verify(SECRET, alice[:-1] + ("A" if alice[-1] != "A" else "B")) is None
-    assert bearer_user(SECRET, None) is None
-    assert bearer_user(SECRET, "Basic " + alice) is None
+def test_issued_tokens_verify_to_their_user_and_device():
+    assert verify(SETTINGS, issue(SETTINGS, "alice")).user_id == "alice"
+    device = verify(SETTINGS, issue(SETTINGS, "bob", "glasses-1", "reg-1"))
+    assert (device.user_id, device.device_id, device.registration) == ("bob", "glasses-1", "reg-1")
+    assert bearer(SETTINGS, "Bearer " + issue(SETTINGS, "bob")).user_id == "bob"
 
 
-def test_user_ids_cannot_carry_paths():
+def test_the_first_key_signs_and_every_listed_key_verifies():
+    token = issue(SETTINGS, "alice")
+    assert jwt.get_unverified_header(token)["kid"] == "k2"
+    old = issue(Settings(token_keys="k1:an-old-secret-of-at-least-32-bytes"), "alice")
+    assert verify(SETTINGS, old).user_id == "alice"  # signed before the rotation: still good
+    assert verify(Settings(token_keys="k2:a-new-secret-of-at-least-32-bytes!"), old) is None  # the old key was dropped
+
+
+def _claims(**changes):
+    now = int(time.time())
+    claims = {"iss": "reverie", "sub": "alice", "aud": SETTINGS.token_audience, "iat": now, "exp": now + 60}
+    claims.update(changes)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def _sign(claims, secret="a-new-secret-of-at-least-32-bytes!", kid="k2", algorithm=ALGORITHM):
+    return jwt.encode(claims, secret, algorithm, headers={"kid": kid})
+
+
+def test_expired_wrong_audience_and_forged_tokens_are_refused():
+    assert verify(SETTINGS, _sign(_claims())).user_id == "alice"
+    assert verify(SETTINGS, _sign(_claims(exp=int(time.time()) - 60))) is None
+    assert verify(SETTINGS, issue(SETTINGS, "alice", ttl_s=-60)) is None
+    assert verify(SETTINGS, _sign(_claims(aud="another-service"))) is None
+    assert verify(SETTINGS, _sign(_claims(iss="someone-else"))) is None
+    assert verify(SETTINGS, _sign(_claims(exp=None))) is None  # no expiry: refused, not eternal
+    assert verify(SETTINGS, _sign(_claims(), secret="a-guessed-secret-of-at-least-32-bytes")) is None
+    assert verify(SETTINGS, _sign(_claims(), kid="k9")) is None  # an unknown key id
+    assert verify(SETTINGS, _sign(_claims(sub="../etc"))) is None
+    assert verify(SETTINGS, _sign(_claims(dev="glasses-1"))) is None  # a device token without its registration
+    assert verify(SETTINGS, _sign(_claims(), algorithm="HS384")) is None  # not the algorithm we sign with
+
+
+def test_unsigned_and_tampered_tokens_are_refused():
+    header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "kid": "k2"}).encode()).rstrip(b"=").decode()
+    payload = base64.urlsafe_b64encode(json.dumps(_claims()).encode()).rstrip(b"=").decode()
+    assert verify(SETTINGS, f"{header}.{payload}.") is None
+    token = issue(SETTINGS, "alice")
+    head, body, signature = token.split(".")
+    bob = base64.urlsafe_b64encode(json.dumps(_claims(sub="bob")).encode()).rstrip(b"=").decode()
+    assert verify(SETTINGS, f"{head}.{bob}.{signature}") is None
+    assert bearer(SETTINGS, None) is None
+    assert bearer(SETTINGS, "Basic " + token) is None
+
+
+def test_ids_cannot_carry_paths_and_keys_must_be_pairs():
     with pytest.raises(ValueError):
-        issue(SECRET, "../etc")
+        issue(SETTINGS, "../etc")
+    with pytest.raises(ValueError):
+        issue(SETTINGS, "alice", "../../glasses")
+    with pytest.raises(ValueError):
+        Keyring("just-a-secret")
 
 
-@given(st.text(max_size=80))
+@given(st.text(max_size=200))
 def test_random_tokens_never_verify(token):
-    assert verify(SECRET, token) is None
+    assert verify(SETTINGS, token) is None

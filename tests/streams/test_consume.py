@@ -34,9 +34,11 @@ def test_poison_messages_are_dead_lettered_and_the_stream_goes_on(served: Served
     )
     served.client("alice").wait_probed("good-1")
 
-    letters = [e for n, e in decode_all(read_topic(settings, "dead-letter", expect=4))]
-    # both agents reading `captures` refuse the two undecodable messages
+    letters = [e for n, e in decode_all(read_topic(settings, "dead-letter", expect=6))]
+    # the three agents reading `captures` refuse the two undecodable messages
     assert sorted((e["agent"], e["reason"].split(":")[0]) for e in letters) == [
+        ("erase-capture", "DecodeError"),
+        ("erase-capture", "DecodeError"),
         ("probe", "DecodeError"),
         ("probe", "DecodeError"),
         ("projector", "DecodeError"),
