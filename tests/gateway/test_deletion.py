@@ -62,6 +62,9 @@ def test_a_deleted_capture_and_its_memories_are_gone_for_good(served: Served, tm
     alice, bob = served.client("alice"), served.client("bob")
     memory = alice.wait_memory(alice.request_memory("Paris", target_seconds=5)["memory_id"])
     assert memory["status"] == "rendered"
+    metrics = alice.http.get("/metrics").text
+    assert 'reverie_memory_seconds_count{stage="finished"} 1.0' in metrics
+    assert 'reverie_memory_seconds_count{stage="playable"} 1.0' in metrics
     victim = next(s["capture_id"] for s in memory["segments"])
     assert bob.http.delete(f"/v1/captures/{victim}").status_code == 404  # not bob's
     answer = alice.http.delete(f"/v1/captures/{victim}")
