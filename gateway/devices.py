@@ -77,6 +77,11 @@ async def command(request: Request) -> JSONResponse:
     name = (await json_object(request, '{"command": "take_picture"}')).get("command")
     if name not in COMMANDS:
         raise ApiError(422, f"command must be one of {', '.join(COMMANDS)}")
+    return JSONResponse(await run_command(services, user_id, device_id, name), 202)
+
+
+async def run_command(services: Services, user_id: str, device_id: str, name: str) -> dict[str, Any]:
+    """Emit the command's event (for the HTTP command and for voice); a 409 when it makes no sense now."""
     active = [
         r for r in await _recordings(services, user_id, device_id) if r["kind"] == "video" and r["state"] == "recording"
     ]
@@ -85,13 +90,13 @@ async def command(request: Request) -> JSONResponse:
             raise ApiError(409, "no recording in progress on this device")
         recording_id = active[0]["recording_id"]
         await services.emit_new("CaptureStopped", user_id, recording_id=recording_id, device_id=device_id)
-        return JSONResponse({"command": name, "recording_id": recording_id, "state": "stopped"}, 202)
+        return {"command": name, "recording_id": recording_id, "state": "stopped"}
     if name == "record_video" and active:
         raise ApiError(409, f"already recording on this device (recording {active[0]['recording_id']})")
     recording_id = str(uuid.uuid4())
     kind = "photo" if name == "take_picture" else "video"
     await services.emit_new("CaptureStarted", user_id, recording_id=recording_id, device_id=device_id, kind=kind)
-    return JSONResponse({"command": name, "recording_id": recording_id, "state": "started", "kind": kind}, 202)
+    return {"command": name, "recording_id": recording_id, "state": "started", "kind": kind}
 
 
 async def recordings(request: Request) -> JSONResponse:

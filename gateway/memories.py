@@ -69,18 +69,22 @@ async def create_memory(request: Request) -> JSONResponse:
     text = body["text"].strip()
     if len(text) > MAX_TEXT:
         raise ApiError(422, f"text is longer than {MAX_TEXT} characters")
-    target = _target(body)
+    status, answer = await ask_for_memory(services, user, text, _target(body))
+    return JSONResponse(answer, status)
+
+
+async def ask_for_memory(services: Services, user: str, text: str, target: float | None) -> tuple[int, dict[str, Any]]:
+    """Understand a request and emit MemoryRequested (202), or answer from the cache (200), or say who is
+    unknown (422); the gateway's POST and voice commands both come here."""
     query = await asyncio.to_thread(planner.understand, services, user, text, utcnow(), target)
     said = query.as_dict()
     if query.unknown:
-        return JSONResponse({"error": " ".join(query.unknown), "query": said}, 422)
+        return 422, {"error": " ".join(query.unknown), "query": said}
     key = await asyncio.to_thread(planner.cache_key, services, user, query)
     cached = await asyncio.to_thread(services.store.cached_memory, user, key)
     if cached is not None:
         memory_id = cached["memory_id"]
-        return JSONResponse(
-            {"memory_id": memory_id, "status": "rendered", "cached": True, "query": said, **_links(memory_id)}
-        )
+        return 200, {"memory_id": memory_id, "status": "rendered", "cached": True, "query": said, **_links(memory_id)}
     memory_id = str(uuid.uuid4())
     await services.emit_new(
         "MemoryRequested",
@@ -91,7 +95,7 @@ async def create_memory(request: Request) -> JSONResponse:
         query=json.dumps(said),
         cache_key=key,
     )
-    return JSONResponse({"memory_id": memory_id, "status": "requested", "query": said, **_links(memory_id)}, 202)
+    return 202, {"memory_id": memory_id, "status": "requested", "query": said, **_links(memory_id)}
 
 
 def _links(memory_id: str) -> dict[str, str]:

@@ -56,11 +56,16 @@ async def search(request: Request) -> JSONResponse:
     text = (request.query_params.get("q") or "").strip()
     if not text or len(text) > MAX_QUERY:
         raise ApiError(422, f"q must be 1 to {MAX_QUERY} characters")
-    limit = limit_param(request.query_params.get("limit"))
+    status, answer = await find_moments(services, user, text, limit_param(request.query_params.get("limit")))
+    return JSONResponse(answer, status)
+
+
+async def find_moments(services: Services, user: str, text: str, limit: int) -> tuple[int, dict[str, Any]]:
+    """The understood query and the best moments (200), or who is unknown (422): for GET and for voice."""
     query = await asyncio.to_thread(planner.understand, services, user, text, utcnow(), None)
     if query.unknown:
-        return JSONResponse({"error": " ".join(query.unknown), "query": query.as_dict()}, 422)
+        return 422, {"error": " ".join(query.unknown), "query": query.as_dict()}
     clips, ranked = await asyncio.to_thread(retrieve.retrieve, services, user, query)
     by_id = {c.capture_id: c for c in clips}
     results = [_moment(by_id[c]) for c in ranked if c in by_id][:limit]
-    return JSONResponse({"query": query.as_dict(), "results": results})
+    return 200, {"query": query.as_dict(), "results": results}

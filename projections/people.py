@@ -198,6 +198,23 @@ class PeopleTables(Connection):
         )
         return {r["person_id"] for r in rows}
 
+    def people_in_view(self, user_id: str, device_id: str | None) -> tuple[str, list[str]] | None:
+        """The latest capture with faces (from the device, when known) and the people in it, largest face first:
+        whom "this is my wife Anna" is about."""
+        rows = self._rows(
+            "SELECT f.capture_id AS capture_id, arrayReverseSort(groupArray((f.w * f.h, f.person_id))) AS seen"
+            " FROM (SELECT * FROM faces FINAL WHERE user_id = {u:String} AND person_id != '') AS f"
+            " INNER JOIN (SELECT capture_id, uploaded_at, device_id FROM captures FINAL WHERE user_id = {u:String}"
+            "   AND ({d:String} = '' OR device_id = {d:String})) AS c USING (capture_id)"
+            " GROUP BY capture_id ORDER BY any(c.uploaded_at) DESC, capture_id LIMIT 1",
+            u=user_id,
+            d=device_id or "",
+        )
+        if not rows:
+            return None
+        people = list(dict.fromkeys(person for _, person in rows[0]["seen"]))
+        return rows[0]["capture_id"], people
+
     def people_on(self, user_id: str, capture_id: str) -> list[str]:
         rows = self._rows(
             "SELECT DISTINCT person_id FROM faces FINAL WHERE user_id = {u:String}"

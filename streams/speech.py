@@ -39,10 +39,11 @@ class SpeechModel:
         self.model: Any = WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=2)
         self._lock = threading.Lock()
 
-    def transcribe(self, path: Path) -> Transcript:
+    def transcribe(self, path: Path, prompt: str | None = None) -> Transcript:
+        """Words with times; ``prompt`` primes the decoder with the words it should expect (voice commands)."""
         with self._lock:
             segments, info = self.model.transcribe(
-                str(path), language="en", word_timestamps=True, vad_filter=True, beam_size=1
+                str(path), language="en", word_timestamps=True, vad_filter=True, beam_size=1, initial_prompt=prompt
             )
             words = [
                 (w.word.strip(), round(float(w.start), 3), round(float(w.end), 3))
