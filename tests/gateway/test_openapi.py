@@ -51,7 +51,7 @@ def test_no_request_gets_a_server_error(fuzzed: Served):
             response = case.call(headers=headers, timeout=60)
             statuses[response.status_code] += 1
             if response.status_code >= 500:
-                failures.append(f"{operation.label}: {response.status_code} {response.text[:300]}")
+                failures.append(f"{case.operation.label}: {response.status_code} {response.text[:300]}")
 
         run()
     assert failures == []
