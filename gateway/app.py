@@ -5,13 +5,16 @@ It writes only events (and blobs), reads only projections, and scopes every read
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
 from starlette.schemas import SchemaGenerator
+from starlette.staticfiles import StaticFiles
 
 from gateway import album, deletion, devices, enrolments, health, people, places, preferences, search, uploads, voice
 from gateway.captures import create_capture, get_capture
@@ -48,6 +51,13 @@ schemas = SchemaGenerator(
 )
 
 
+WEB = Path(__file__).parent / "web"
+
+
+async def webapp(request: Request) -> Response:
+    return FileResponse(WEB / "index.html", media_type="text/html")
+
+
 async def openapi(request: Request) -> Response:
     return JSONResponse(schemas.get_schema(routes=request.app.routes))
 
@@ -80,6 +90,9 @@ def create_app(services: Services) -> Starlette:
             Route("/v1/people/{person_id}", people.name_person, methods=["POST"]),
             Route("/v1/people/{person_id}/merge", people.merge_person, methods=["POST"]),
             Route("/v1/people/{person_id}/faces", people.person_faces, methods=["GET"]),
+            Route("/v1/people/{person_id}/face.jpg", people.person_face, methods=["GET"]),
+            Route("/", webapp, methods=["GET"], include_in_schema=False),
+            Mount("/app", StaticFiles(directory=WEB), name="app"),
             Route("/v1/people/{person_id}/split", people.split_person, methods=["POST"]),
             Route("/v1/enrolments", enrolments.create_enrolment, methods=["POST"]),
             Route("/v1/enrolments/{enrolment_id}", enrolments.get_enrolment, methods=["GET"]),

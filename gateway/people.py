@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from pathlib import Path
 from typing import Any
 
+import cv2
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import FileResponse, JSONResponse, Response
 
 from gateway.bodies import json_object
 from gateway.errors import ApiError
+from streams.enrich_faces import looked_at
 from streams.services import Services
 
 MAX_NAME = 80
+FACE_SIZE = 160  # pixels on the longer side of a face picture
 
 
 def _person_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -25,6 +29,7 @@ def _person_json(row: dict[str, Any]) -> dict[str, Any]:
         "faces": row["faces"],
         "captures": row["captures"],
         "sample": {"capture_id": capture_id, "t": t, "box": [x, y, w, h]},
+        "face_url": f"/v1/people/{row['person_id']}/face.jpg",
     }
 
 
@@ -168,3 +173,51 @@ async def split_person(request: Request) -> JSONResponse:
         "PersonSplit", user_id, person_id=person_id, face_ids=sorted(set(face_ids)), new_person_id=new_person_id
     )
     return JSONResponse({"person_id": person_id, "new_person_id": new_person_id}, 202)
+
+
+def _face_jpeg(services: Services, user_id: str, person_id: str, sample: dict[str, Any]) -> Path | None:
+    """The person's sample face, cut from the frame the face was found in (cached: it never changes)."""
+    capture_id, t, box = sample["capture_id"], sample["t"], sample["box"]
+    cached = services.settings.cache_dir / "faces" / user_id / f"{person_id}-{capture_id}-{t:.3f}.jpg"
+    if cached.exists():
+        return cached
+    capture = services.store.capture(user_id, capture_id)
+    if capture is None:
+        return None
+    path = services.blobs.fetch(capture["object_key"])
+    frames = looked_at(services, path, capture["kind"])
+    if not frames:
+        return None
+    _, bgr = min(frames, key=lambda f: abs(f[0] - t))
+    x, y, w, h = box
+    pad = max(w, h) // 4  # a little hair and chin around the box
+    crop = bgr[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad]
+    if crop.size == 0:
+        return None
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    side = FACE_SIZE / max(crop.shape[:2])
+    cv2.imwrite(str(cached), cv2.resize(crop, None, fx=side, fy=side, interpolation=cv2.INTER_AREA))
+    return cached
+
+
+async def person_face(request: Request) -> Response:
+    """One of your people's faces.
+    ---
+    summary: A JPEG of the person's sample face (the largest one seen)
+    security: [{bearer: []}]
+    parameters:
+      - {name: person_id, in: path, required: true, schema: {type: string}}
+    responses:
+      200: {description: The face, as image/jpeg.}
+      404: {description: No such person, or the capture the face came from is gone.}
+    """
+    services: Services = request.app.state.services
+    user_id, person_id = request.state.user_id, str(request.path_params["person_id"])
+    people = await asyncio.to_thread(services.store.people, user_id)
+    person = next((_person_json(p) for p in people if p["person_id"] == person_id), None)
+    if person is None:
+        raise ApiError(404, "no such person in your album")
+    face = await asyncio.to_thread(_face_jpeg, services, user_id, person_id, person["sample"])
+    if face is None:
+        raise ApiError(404, "the capture this face came from is gone")
+    return FileResponse(face, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})

@@ -18,9 +18,14 @@ if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
   else echo "install: run as root or install openjdk-17-jre-headless and maven yourself" >&2; exit 1; fi
 fi
 
-# espeak-ng speaks the voice commands and clip sound that the speech tests transcribe.
-if ! command -v espeak-ng >/dev/null && [ "$(id -u)" = 0 ]; then
-  apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null || echo "install: espeak-ng unavailable" >&2
+# espeak-ng speaks the voice commands and clip sound that the speech tests transcribe; Debian's chromium runs the
+# web app's browser test (Playwright drives it; no browser is downloaded).
+missing=""
+command -v espeak-ng >/dev/null || missing="$missing espeak-ng"
+command -v chromium >/dev/null || missing="$missing chromium"
+if [ -n "$missing" ] && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null \
+    || echo "install: could not install$missing" >&2
 fi
 
 [ -x .venv/bin/python ] || "$python" -m venv .venv

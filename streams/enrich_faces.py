@@ -7,19 +7,26 @@ Turning it on later does not rescan older captures: a replay of the media topic 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from streams import faces, media
 from streams.services import Services
 
 
+def looked_at(services: Services, path: Path, kind: str) -> list[tuple[float, np.ndarray]]:
+    """The frames faces are looked for in, and their boxes refer to: the photo itself, or keyframes."""
+    if kind == "photo":
+        return [(0.0, media.photo_frame(path))]
+    return media.sample_frames(path, per_second=services.settings.face_frames_per_second)
+
+
 def detect(services: Services, event: dict[str, Any]) -> tuple[str, int, list[dict[str, Any]]]:
     path = services.blobs.fetch(event["object_key"])
     model = faces.load(services.settings.face_model_dir or None)
-    if event["kind"] == "photo":
-        frames = [(0.0, media.photo_frame(path))]
-    else:
-        frames = media.sample_frames(path, per_second=services.settings.face_frames_per_second)
+    frames = looked_at(services, path, event["kind"])
     found = []
     for t, bgr in frames:
         for face in model.faces(bgr):

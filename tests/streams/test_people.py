@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,16 @@ def test_faces_are_only_recognised_for_users_who_turned_it_on_and_off_purges(ser
     people = wait_for(lambda: client.http.get("/v1/people").json()["people"], lambda p: len(p) == 1)
     assert people[0]["captures"] == 1  # the clip from before the opt-in was not looked at
     assert client.capture(second["capture_id"])["people"] == [people[0]["person_id"]]
+    face = client.http.get(people[0]["face_url"])
+    assert face.status_code == 200 and face.headers["content-type"] == "image/jpeg"
+    picture = Image.open(io.BytesIO(face.content))
+    assert max(picture.size) == 160 and min(picture.size) > 80  # a face, cut from the frame, not the whole frame
+    assert served.client("bob").http.get(people[0]["face_url"]).status_code == 404
+    # "this is my wife Anna", said while the astronaut is the one person in view, names her
+    said = client.http.post("/v1/voice", json={"transcript": "This is my wife Anna"})
+    assert said.status_code == 202 and said.json()["result"]["person_id"] == people[0]["person_id"]
+    named = wait_for(lambda: client.http.get("/v1/people").json()["people"], lambda p: p[0]["name"] == "Anna")
+    assert named[0]["relationship"] == "wife"
     detected = [
         e["capture_id"]
         for n, e in decode_all(read_topic(served.settings, "enrichments", expect=1))
