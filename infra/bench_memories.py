@@ -85,6 +85,7 @@ def bench_memories(settings: Settings, work: Path, requests: int = 10) -> dict[s
         client.close()
     baseline = _reencode_baseline(settings, memories[0], work)
     return {
+        "user": user,
         "source_clips": len(paths),
         "resolution": f"{album.WIDTH}x{album.HEIGHT}",
         "target_seconds": 120,
