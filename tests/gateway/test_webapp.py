@@ -11,7 +11,7 @@ from playwright.sync_api import sync_playwright
 from gateway import auth
 from infra import server
 from infra.settings import REPO_ROOT, Settings
-from tests.conftest import Served
+from tests.conftest import Served, wait_for
 from tests.media_helpers import small_clip
 
 pytestmark = pytest.mark.integration
@@ -56,9 +56,11 @@ def test_upload_search_and_play_a_memory_in_the_browser(with_thumbnails: Served,
         page.click("#upload button")
         page.wait_for_function("document.querySelector('#upload-status').textContent === '2 uploaded'")
         client = served.client("walter")
-        ids = [c["capture_id"] for c in client.http.get("/v1/captures").json()["captures"]]
-        for capture_id in ids:
-            client._wait(lambda c=capture_id: client.capture(c), lambda s: s["place"] and s["poster_url"], 120)
+        wait_for(  # both probed, placed and prepared (their posters are the album's thumbnails)
+            lambda: client.http.get("/v1/captures").json()["captures"],
+            lambda found: len(found) == 2 and all(c["place"] and c["poster_url"] for c in found),
+            timeout=120,
+        )
         page.reload()
         page.wait_for_function("document.querySelectorAll('#album li').length === 2")
         page.wait_for_function("[...document.querySelectorAll('#album img')].every(i => i.naturalWidth > 0)")
