@@ -56,12 +56,14 @@ class Registry:
     def __init__(self, folder: Path = SCHEMA_DIR) -> None:
         self.by_fingerprint: dict[bytes, SchemaVersion] = {}
         self.latest: dict[str, SchemaVersion] = {}
+        self.files: dict[str, SchemaVersion] = {}  # by file name
         for path in sorted(folder.glob("*.avsc")):
             match = _FILE.match(path.name)
             if match is None:
                 raise ValueError(f"{path.name}: schema files are named <event>.v<N>.avsc")
             schema = _load(path, int(match["version"]))
             self.by_fingerprint[schema.fingerprint] = schema
+            self.files[path.name] = schema
             current = self.latest.get(schema.short_name)
             if current is None or schema.version > current.version:
                 self.latest[schema.short_name] = schema
