@@ -16,7 +16,20 @@ from starlette.routing import Mount, Route
 from starlette.schemas import SchemaGenerator
 from starlette.staticfiles import StaticFiles
 
-from gateway import album, deletion, devices, enrolments, health, people, places, preferences, search, uploads, voice
+from gateway import (
+    admin,
+    album,
+    deletion,
+    devices,
+    enrolments,
+    health,
+    people,
+    places,
+    preferences,
+    search,
+    uploads,
+    voice,
+)
 from gateway.captures import create_capture, get_capture
 from gateway.errors import ApiError, api_error, http_error
 from gateway.guard import DeviceRegistrations, Guard
@@ -101,6 +114,7 @@ def create_app(services: Services) -> Starlette:
             Route("/v1/places/{name}", places.forget_place, methods=["DELETE"]),
             Route("/v1/search", search.search, methods=["GET"]),
             Route("/v1/voice", voice.voice, methods=["POST"]),
+            Route("/v1/admin/sql", admin.sql, methods=["POST"]),
             Route("/v1/memories", create_memory, methods=["POST"]),
             Route("/v1/memories/{memory_id}", get_memory, methods=["GET"]),
             Route("/v1/memories/{memory_id}/events", memory_events, methods=["GET"]),

@@ -31,6 +31,7 @@ class Principal:
     device_id: str | None = None
     registration: str | None = None  # the device's registration event: a re-registered device needs new tokens
     token_id: str = ""
+    operator: bool = False  # may run read-only SQL over every user's rows (analysts, operators)
 
 
 class Keyring:
@@ -62,6 +63,7 @@ def issue(
     device_id: str | None = None,
     registration: str | None = None,
     ttl_s: float | None = None,
+    operator: bool = False,
 ) -> str:
     """A token for ``user_id`` (bound to ``device_id`` and its registration if given), valid for ``ttl_s``
     seconds (default: the settings' token TTL)."""
@@ -81,6 +83,8 @@ def issue(
     }
     if device_id is not None:
         claims["dev"], claims["reg"] = device_id, registration or ""
+    if operator:
+        claims["op"] = True
     return jwt.encode(claims, keys.secrets[keys.signing_kid], ALGORITHM, headers={"kid": keys.signing_kid})
 
 
@@ -111,7 +115,8 @@ def verify(settings: Settings, token: str) -> Principal | None:
         return None
     if device_id is not None and not isinstance(registration, str):
         return None
-    return Principal(user_id, device_id, registration, str(claims.get("jti", "")))
+    operator = claims.get("op") is True and device_id is None
+    return Principal(user_id, device_id, registration, str(claims.get("jti", "")), operator)
 
 
 def bearer(settings: Settings, authorization: str | None) -> Principal | None:

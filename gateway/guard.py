@@ -89,6 +89,7 @@ class Guard:
             return
         state = scope.setdefault("state", {})
         state["user_id"], state["device_id"] = principal.user_id, principal.device_id
+        state["operator"] = principal.operator
         if STREAMED.match(scope["path"]):
             await self.app(scope, receive, send)
             return

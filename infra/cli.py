@@ -51,7 +51,17 @@ def _serve(args: argparse.Namespace) -> None:
 def _token(args: argparse.Namespace) -> None:
     from gateway import auth  # noqa: PLC0415
 
-    print(auth.issue(load_settings(), args.user, ttl_s=args.ttl))
+    print(auth.issue(load_settings(), args.user, ttl_s=args.ttl, operator=args.operator))
+
+
+def _sql(args: argparse.Namespace) -> None:
+    from infra import sql  # noqa: PLC0415
+
+    try:
+        columns, rows = sql.query(load_settings(), args.sql)
+    except Exception as exc:  # noqa: BLE001 - the store's message says what is wrong with the query
+        raise SystemExit(f"reverie sql: {exc}") from None
+    print(sql.table(columns, rows))
 
 
 def _album(args: argparse.Namespace) -> None:
@@ -96,7 +106,11 @@ def main(argv: list[str] | None = None) -> None:
     token.add_argument(
         "--ttl", type=float, default=None, help="seconds the token is valid (default: REVERIE_TOKEN_TTL_SECONDS)"
     )
+    token.add_argument("--operator", action="store_true", help="may run read-only SQL (reverie sql)")
     token.set_defaults(fn=_token)
+    sql = sub.add_parser("sql", help="run a read-only SQL query on the read model and print a table")
+    sql.add_argument("sql")
+    sql.set_defaults(fn=_sql)
     sub.add_parser("album", help="write the sample album").set_defaults(fn=_album)
     demo = sub.add_parser("demo", help="ingest the sample album and make a memory video of Paris")
     demo.add_argument("--text", default="a 30 second memory video of our days in Paris")

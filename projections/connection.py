@@ -13,6 +13,7 @@ from typing import Any
 import clickhouse_connect
 
 from projections.tables import DDL, TABLES, VOLATILE
+from projections.views import VIEWS
 
 
 def utc(at: datetime) -> datetime:
@@ -32,7 +33,7 @@ class Connection:
         self.dsn = dsn
         self._lock = threading.Lock()
         self.client = clickhouse_connect.get_client(dsn=dsn)
-        for statement in DDL:
+        for statement in (*DDL, *VIEWS):
             self.client.command(statement)
 
     def close(self) -> None:
@@ -56,6 +57,14 @@ class Connection:
         with self._lock:
             result = self.client.query(sql, parameters=params)
         return [dict(zip(result.column_names, row, strict=False)) for row in result.result_rows]
+
+    def analyst_query(self, sql: str, max_rows: int = 10_000) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """One read-only statement for operators and analysts: ClickHouse refuses writes and DDL under readonly."""
+        with self._lock:
+            result = self.client.query(
+                sql, settings={"readonly": 2, "max_result_rows": max_rows, "result_overflow_mode": "break"}
+            )
+        return list(result.column_names), [tuple(row) for row in result.result_rows]
 
     def snapshot(self, table: str) -> list[tuple[Any, ...]]:
         """All rows of a table, deduplicated and sorted, for comparing projections (operators and tests)."""
