@@ -10,6 +10,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from gateway.bodies import body_to_file
 from gateway.errors import ApiError
 from streams import media
 from streams.blobs import enrolment_key
@@ -20,15 +21,9 @@ MAX_PHOTO_BYTES = 20 * 1024 * 1024
 
 async def _photo(request: Request, folder: Path) -> Path:
     """The body, checked to be one readable JPEG no bigger than MAX_PHOTO_BYTES, on local disk."""
-    path, size = folder / "enrolment.jpg", 0
-    with open(path, "wb") as fh:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_PHOTO_BYTES:
-                raise ApiError(413, f"an enrolment photo may have at most {MAX_PHOTO_BYTES} bytes")
-            fh.write(chunk)
-    if size == 0:
-        raise ApiError(422, "the body must be a JPEG photo of your face")
+    path = folder / "enrolment.jpg"
+    too_big = f"an enrolment photo may have at most {MAX_PHOTO_BYTES} bytes"
+    await body_to_file(request, path, MAX_PHOTO_BYTES, too_big, "the body must be a JPEG photo of your face")
     try:
         await asyncio.to_thread(media.probe_photo, path)
     except media.MediaError as exc:

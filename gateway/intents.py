@@ -72,7 +72,7 @@ class Intent:
 
 
 def normalise(text: str) -> str:
-    words = re.sub(r"[^\w' -]+", " ", text.lower()).replace("’", "'")
+    words = re.sub(r"[^\w' -]+", " ", text.lower().replace("’", "'"))
     return WAKE.sub("", " ".join(words.split())).strip()
 
 

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from gateway import auth
-from gateway.bodies import json_object
+from gateway.bodies import body_to_file, json_object
 from gateway.devices import run_command
 from gateway.errors import ApiError
 from gateway.intents import PROMPT, Intent, parse
@@ -85,15 +85,9 @@ async def _heard(request: Request, services: Services) -> str:
 async def _transcribe(request: Request, services: Services) -> str:
     limit = services.settings.max_voice_bytes
     with tempfile.TemporaryDirectory(dir=_spool(services)) as folder:
-        path, size = Path(folder) / "said", 0
-        with open(path, "wb") as out:
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limit:
-                    raise ApiError(413, f"voice commands may have at most {limit} bytes of audio")
-                out.write(chunk)
-        if size == 0:
-            raise ApiError(422, "the audio is empty")
+        path = Path(folder) / "said"
+        too_big = f"voice commands may have at most {limit} bytes of audio"
+        await body_to_file(request, path, limit, too_big, "the audio is empty")
         try:
             model = await asyncio.to_thread(speech.load, services.settings.speech_model_dir or None)
             transcript = await asyncio.to_thread(model.transcribe, path, PROMPT)

@@ -17,8 +17,9 @@ from projections.connection import Connection, utc, version_of
 # Tables whose rows belong to one capture, and the rest of a user's tables.
 CAPTURE_TABLES = (
     "captures", "clips", "places", "faces", "rejections", "frames", "frame_tags", "shots", "transcripts", "assets",
+    "recordings",
 )  # fmt: skip
-USER_TABLES = ("people", "user_settings", "enrolments", "user_places", "devices", "memories", "recordings")
+USER_TABLES = ("people", "user_settings", "enrolments", "user_places", "devices", "memories")
 TOMBSTONE_CACHE_S = 10.0  # another process's erasure is seen within this (see docs of the erasure test)
 
 
@@ -55,11 +56,6 @@ class ErasureTables(Connection):
                 u=user_id,
                 c=capture_ids,
             )
-        self._command(
-            "DELETE FROM recordings WHERE user_id = {u:String} AND capture_id IN {c:Array(String)}",
-            u=user_id,
-            c=capture_ids,
-        )
 
     def purge_memories(self, user_id: str, memory_ids: list[str]) -> None:
         self._command(
