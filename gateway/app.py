@@ -115,6 +115,8 @@ def create_app(services: Services) -> Starlette:
             Route("/v1/search", search.search, methods=["GET"]),
             Route("/v1/voice", voice.voice, methods=["POST"]),
             Route("/v1/admin/sql", admin.sql, methods=["POST"]),
+            Route("/v1/admin/replay", admin.start_replay, methods=["POST"]),
+            Route("/v1/admin/replay", admin.replay_progress, methods=["GET"]),
             Route("/v1/memories", create_memory, methods=["POST"]),
             Route("/v1/memories/{memory_id}", get_memory, methods=["GET"]),
             Route("/v1/memories/{memory_id}/events", memory_events, methods=["GET"]),

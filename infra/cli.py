@@ -64,6 +64,20 @@ def _sql(args: argparse.Namespace) -> None:
     print(sql.table(columns, rows))
 
 
+def _replay(args: argparse.Namespace) -> None:
+    from infra import replay  # noqa: PLC0415
+
+    try:
+        progress = replay.run(load_settings(), args.source, fresh=args.fresh)
+    except (RuntimeError, ValueError) as exc:
+        raise SystemExit(f"reverie replay: {exc}") from None
+    print(
+        f"projection version {progress['version']} is live: {progress['done']} events read"
+        f" ({progress['events_per_s']:.0f}/s), {progress['projected']} projected, {progress['skipped']} skipped"
+        f" (erased or forgotten), {progress['unreadable']} unreadable"
+    )
+
+
 def _album(args: argparse.Namespace) -> None:
     from infra import album  # noqa: PLC0415
 
@@ -111,6 +125,14 @@ def main(argv: list[str] | None = None) -> None:
     sql = sub.add_parser("sql", help="run a read-only SQL query on the read model and print a table")
     sql.add_argument("sql")
     sql.set_defaults(fn=_sql)
+    replay = sub.add_parser(
+        "replay", help="rebuild ClickHouse tables and Qdrant collections from the topics into a new version"
+    )
+    replay.add_argument(
+        "--from", dest="source", default="beginning", help="beginning (default), time:<ISO 8601> or offset:<n>"
+    )
+    replay.add_argument("--fresh", action="store_true", help="start over instead of resuming an interrupted replay")
+    replay.set_defaults(fn=_replay)
     sub.add_parser("album", help="write the sample album").set_defaults(fn=_album)
     demo = sub.add_parser("demo", help="ingest the sample album and make a memory video of Paris")
     demo.add_argument("--text", default="a 30 second memory video of our days in Paris")

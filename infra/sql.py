@@ -9,28 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from gateway import auth
-from infra import server
-from infra.process import running_pid
+from infra import operator
 from infra.settings import Settings
 
 MAX_WIDTH = 60
 
 
 def query(settings: Settings, sql: str) -> tuple[list[str], list[list[Any]]]:
-    if running_pid(server.pidfile(settings)) is not None:
-        token = auth.issue(settings, "operator", ttl_s=60, operator=True)
-        answer = httpx.post(
-            f"{server.base_url(settings)}/v1/admin/sql",
-            json={"sql": sql},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=300,
-        )
-        body = answer.json()
-        if answer.status_code != 200:
-            raise RuntimeError(body.get("error", answer.text))
+    if operator.server_running(settings):
+        body = operator.call(settings, "POST", "/v1/admin/sql", {"sql": sql})
         return body["columns"], body["rows"]
     from projections.clickhouse import MetadataStore  # noqa: PLC0415 - opening chDB is costly; only when needed
 

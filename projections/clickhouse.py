@@ -168,25 +168,22 @@ class MetadataStore(PeopleTables, SearchTables, MemoryTables, DeviceTables, Albu
         )
 
     def upsert_shots(self, event: dict[str, Any]) -> None:
-        rows = [
+        self._insert_rows(
+            "shots",
             [
-                event["user_id"],
-                event["capture_id"],
-                i,
-                event["event_id"],
-                shot["start_s"],
-                shot["end_s"],
-                event["occurred_at"],
-                version_of(event["occurred_at"]),
-            ]
-            for i, shot in enumerate(event["shots"])
-        ]
-        with self._lock:
-            self.client.insert(
-                "shots",
-                rows,
-                column_names=["user_id", "capture_id", "shot", "event_id", "start_s", "end_s", "sampled_at", "version"],
-            )
+                {
+                    "user_id": event["user_id"],
+                    "capture_id": event["capture_id"],
+                    "shot": i,
+                    "event_id": event["event_id"],
+                    "start_s": shot["start_s"],
+                    "end_s": shot["end_s"],
+                    "sampled_at": event["occurred_at"],
+                    "version": version_of(event["occurred_at"]),
+                }
+                for i, shot in enumerate(event["shots"])
+            ],
+        )
 
     def upsert_transcript(self, event: dict[str, Any]) -> None:
         words = event["words"]
@@ -287,12 +284,12 @@ class MetadataStore(PeopleTables, SearchTables, MemoryTables, DeviceTables, Albu
 
     def reject_capture(self, event: dict[str, Any]) -> None:
         """A refused capture leaves no capture or clip row, only the record of why (idempotent)."""
-        params = {"u": event["user_id"], "c": event["capture_id"]}
-        with self._lock:
-            for table in ("captures", "clips", "assets", "places", "faces", "shots", "transcripts"):
-                self.client.command(
-                    f"DELETE FROM {table} WHERE user_id = {{u:String}} AND capture_id = {{c:String}}", parameters=params
-                )
+        for table in ("captures", "clips", "assets", "places", "faces", "shots", "transcripts"):
+            self._command(
+                f"DELETE FROM {table} WHERE user_id = {{u:String}} AND capture_id = {{c:String}}",
+                u=event["user_id"],
+                c=event["capture_id"],
+            )
         self._insert(
             "rejections",
             {

@@ -29,10 +29,14 @@ def version_of(at: datetime) -> int:
 class Connection:
     """The session and the few ways every table is written and read. Thread-safe: chDB is one session per process."""
 
-    def __init__(self, dsn: str) -> None:
-        self.dsn = dsn
+    def __init__(self, dsn: str, database: str = "default") -> None:
+        self.dsn, self.database = dsn, database
         self._lock = threading.Lock()
         self.client = clickhouse_connect.get_client(dsn=dsn)
+        if database != "default":
+            # A projection version other than the first (projections/versions.py): its own database.
+            self.client.command(f"CREATE DATABASE IF NOT EXISTS {database}")
+            self.client = clickhouse_connect.get_client(dsn=dsn, database=database)
         for statement in (*DDL, *VIEWS):
             self.client.command(statement)
 

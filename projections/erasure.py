@@ -35,6 +35,13 @@ class ErasureTables(Connection):
 
     def tombstoned(self, user_id: str, subjects: list[str], occurred_at: datetime) -> bool:
         """Whether an event of the user (about these subjects) refers to something erased."""
+        erased, user_at = self.erasures(user_id)
+        if any(s in erased for s in subjects):
+            return True
+        return user_at is not None and utc(occurred_at) <= utc(user_at)
+
+    def erasures(self, user_id: str) -> tuple[set[str], datetime | None]:
+        """The user's erased subjects, and the time before which all of the user was erased (if ever)."""
         cache = self._tombstone_cache()
         entry = cache.get(user_id)
         if entry is None or time.monotonic() - entry[0] > TOMBSTONE_CACHE_S:
@@ -44,10 +51,7 @@ class ErasureTables(Connection):
             if len(cache) > 10_000:
                 cache.clear()
             cache[user_id] = entry
-        _, erased, user_at = entry
-        if any(s in erased for s in subjects):
-            return True
-        return user_at is not None and utc(occurred_at) <= utc(user_at)
+        return entry[1], entry[2]
 
     def purge_captures(self, user_id: str, capture_ids: list[str]) -> None:
         for table in CAPTURE_TABLES:

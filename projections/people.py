@@ -10,47 +10,29 @@ from projections.connection import Connection, version_of
 
 class PeopleTables(Connection):
     def upsert_faces(self, event: dict[str, Any]) -> None:
-        rows = [
+        version = version_of(event["occurred_at"])
+        self._insert_rows(
+            "faces",
             [
-                event["user_id"],
-                event["capture_id"],
-                a["face_id"],
-                event["event_id"],
-                a["person_id"],
-                a["t"],
-                a["x"],
-                a["y"],
-                a["w"],
-                a["h"],
-                a["similarity"],
-                event["model"],
-                event["occurred_at"],
-                version_of(event["occurred_at"]),
-            ]
-            for a in event["assignments"]
-        ]
-        if rows:
-            with self._lock:
-                self.client.insert(
-                    "faces",
-                    rows,
-                    column_names=[
-                        "user_id",
-                        "capture_id",
-                        "face_id",
-                        "event_id",
-                        "person_id",
-                        "t",
-                        "x",
-                        "y",
-                        "w",
-                        "h",
-                        "similarity",
-                        "model",
-                        "found_at",
-                        "version",
-                    ],
-                )
+                {
+                    "user_id": event["user_id"],
+                    "capture_id": event["capture_id"],
+                    "face_id": a["face_id"],
+                    "event_id": event["event_id"],
+                    "person_id": a["person_id"],
+                    "t": a["t"],
+                    "x": a["x"],
+                    "y": a["y"],
+                    "w": a["w"],
+                    "h": a["h"],
+                    "similarity": a["similarity"],
+                    "model": event["model"],
+                    "found_at": event["occurred_at"],
+                    "version": version,
+                }
+                for a in event["assignments"]
+            ],
+        )
 
     def upsert_person(self, event: dict[str, Any]) -> None:
         self._insert(
@@ -91,8 +73,7 @@ class PeopleTables(Connection):
             },
         )
         if not event["enabled"]:
-            with self._lock:
-                self.client.command("DELETE FROM faces WHERE user_id = {u:String}", parameters={"u": event["user_id"]})
+            self._command("DELETE FROM faces WHERE user_id = {u:String}", u=event["user_id"])
 
     def face_recognition(self, user_id: str) -> bool:
         rows = self._rows("SELECT face_recognition FROM user_settings FINAL WHERE user_id = {u:String}", u=user_id)

@@ -19,11 +19,17 @@ def collection_name(model: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", model.lower()).strip("_")
 
 
+# (user id, key, vector, payload): one point of any user, as replays write them in bulk
+Point = tuple[str, str, list[float], dict[str, Any]]
+
+
 class VectorStore(Protocol):
     name: str
     size: int
+    model: str
 
     def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None: ...
+    def upsert_points(self, points: list[Point]) -> None: ...
     def search(
         self, user_id: str, vector: list[float], limit: int, captures: list[str] | None = None
     ) -> list[tuple[str, float, dict[str, Any]]]: ...
@@ -37,27 +43,39 @@ class VectorStore(Protocol):
     def close(self) -> None: ...
 
 
-def open_vectors(dsn: str, model: str, size: int) -> VectorStore:
+def _edge_root(dsn: str, version: int) -> Path:
+    root = Path(dsn.removeprefix("edge://"))
+    return root if version == 0 else root.with_name(f"{root.name}-v{version}")
+
+
+def _suffix(version: int) -> str:
+    """What a projection version adds to a server collection's name (see projections/versions.py)."""
+    return "" if version == 0 else f"_v{version}"
+
+
+def open_vectors(dsn: str, model: str, size: int, version: int = 0) -> VectorStore:
     if dsn.startswith("edge://"):
-        return EdgeVectors(Path(dsn.removeprefix("edge://")) / collection_name(model), model, size)
+        return EdgeVectors(_edge_root(dsn, version) / collection_name(model), model, size)
     if dsn.startswith(("http://", "https://")):
         from qdrant_client import QdrantClient  # noqa: PLC0415
 
-        return ServerVectors(QdrantClient(url=dsn), model, size)
+        return ServerVectors(QdrantClient(url=dsn), model, size, _suffix(version))
     raise ValueError(f"unsupported Qdrant DSN {dsn!r}: use edge:///path or http(s)://host:port")
 
 
-def open_collections(dsn: str, skip: frozenset[str] = frozenset()) -> dict[str, VectorStore]:
-    """Every collection that exists but those named in ``skip`` (already open), by collection name."""
+def open_collections(dsn: str, skip: frozenset[str] = frozenset(), version: int = 0) -> dict[str, VectorStore]:
+    """Every collection of a projection version but those named in ``skip`` (already open), by name."""
     if dsn.startswith("edge://"):
-        root = Path(dsn.removeprefix("edge://"))
+        root = _edge_root(dsn, version)
         folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name not in skip) if root.exists() else []
         return {p.name: EdgeVectors(p, p.name, 0) for p in folders}
     from qdrant_client import QdrantClient  # noqa: PLC0415
 
     client = QdrantClient(url=dsn)
-    names = [c.name for c in client.get_collections().collections if c.name not in skip]
-    return {name: ServerVectors(client, name, 0) for name in names}
+    suffix = _suffix(version)
+    names = [c.name for c in client.get_collections().collections]
+    ours = [n.removesuffix(suffix) for n in names if re.sub(r"_v\d+$", "", n) + suffix == n]
+    return {name: ServerVectors(client, name, 0, suffix) for name in ours if name not in skip}
 
 
 Page = tuple[list[tuple[str, dict[str, Any]]], Any]
@@ -72,6 +90,15 @@ class _Vectors:
 
     def point_id(self, user_id: str, key: str) -> str:
         return stable_id(user_id, key, self.model)
+
+    def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None:
+        self.upsert_points([(user_id, key, vector, payload)])
+
+    def upsert_many(self, user_id: str, items: list[tuple[str, list[float], dict[str, Any]]]) -> None:
+        self.upsert_points([(user_id, key, vector, payload) for key, vector, payload in items])
+
+    def upsert_points(self, points: list[Point]) -> None:
+        raise NotImplementedError
 
     def ping(self) -> None:
         """A search that touches the store and finds nothing: raises when the store does not answer."""
@@ -120,16 +147,13 @@ class EdgeVectors(_Vectors):
             must.append(self.q.FieldCondition("capture_id", match=self.q.MatchAny(captures)))
         return self.q.Filter(must=must)
 
-    def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None:
-        self.upsert_many(user_id, [(key, vector, payload)])
-
-    def upsert_many(self, user_id: str, items: list[tuple[str, list[float], dict[str, Any]]]) -> None:
-        points = [
+    def upsert_points(self, points: list[Point]) -> None:
+        made = [
             self.q.Point(self.point_id(user_id, key), {self.name: vector}, self.payload(user_id, key, payload))
-            for key, vector, payload in items
+            for user_id, key, vector, payload in points
         ]
         with self._lock:
-            self.shard.update(self.q.UpdateOperation.upsert_points(points))
+            self.shard.update(self.q.UpdateOperation.upsert_points(made))
 
     def delete(self, user_id: str, key: str) -> None:
         with self._lock:
@@ -186,16 +210,17 @@ class EdgeVectors(_Vectors):
 class ServerVectors(_Vectors):
     """The same collection on a Qdrant server through qdrant-client (the distributed topology)."""
 
-    def __init__(self, client: Any, model: str, size: int) -> None:
+    def __init__(self, client: Any, model: str, size: int, suffix: str = "") -> None:
         from qdrant_client import models  # noqa: PLC0415
 
         super().__init__(model, size)
         self.m = models
         self.client = client
-        if not client.collection_exists(self.name):
+        self.collection = self.name + suffix  # the vector inside keeps the model's name
+        if not client.collection_exists(self.collection):
             params = models.VectorParams(size=size, distance=models.Distance.COSINE)
-            client.create_collection(self.name, vectors_config={self.name: params})
-            client.create_payload_index(self.name, "user_id", models.PayloadSchemaType.KEYWORD)
+            client.create_collection(self.collection, vectors_config={self.name: params})
+            client.create_payload_index(self.collection, "user_id", models.PayloadSchemaType.KEYWORD)
 
     def _user_filter(self, user_id: str | None, captures: list[str] | None = None) -> Any:
         if user_id is None:
@@ -205,25 +230,22 @@ class ServerVectors(_Vectors):
             must.append(self.m.FieldCondition(key="capture_id", match=self.m.MatchAny(any=captures)))
         return self.m.Filter(must=must)
 
-    def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None:
-        self.upsert_many(user_id, [(key, vector, payload)])
-
-    def upsert_many(self, user_id: str, items: list[tuple[str, list[float], dict[str, Any]]]) -> None:
-        points = [
+    def upsert_points(self, points: list[Point]) -> None:
+        made = [
             self.m.PointStruct(
                 id=self.point_id(user_id, key), vector={self.name: vector}, payload=self.payload(user_id, key, payload)
             )
-            for key, vector, payload in items
+            for user_id, key, vector, payload in points
         ]
-        self.client.upsert(self.name, points)
+        self.client.upsert(self.collection, made)
 
     def delete(self, user_id: str, key: str) -> None:
-        self.client.delete(self.name, points_selector=self.m.PointIdsList(points=[self.point_id(user_id, key)]))
+        self.client.delete(self.collection, points_selector=self.m.PointIdsList(points=[self.point_id(user_id, key)]))
 
     def delete_user(self, user_id: str, captures: list[str] | None = None) -> None:
         """Every point of the user, or only those of ``captures``."""
         flt = self._user_filter(user_id, captures)
-        self.client.delete(self.name, points_selector=self.m.FilterSelector(filter=flt))
+        self.client.delete(self.collection, points_selector=self.m.FilterSelector(filter=flt))
 
     def relabel(self, user_id: str, field: str, old: str, new: str) -> None:
         m = self.m
@@ -233,17 +255,17 @@ class ServerVectors(_Vectors):
                 m.FieldCondition(key=field, match=m.MatchValue(value=old)),
             ]
         )
-        self.client.set_payload(self.name, payload={field: new}, points=m.FilterSelector(filter=flt))
+        self.client.set_payload(self.collection, payload={field: new}, points=m.FilterSelector(filter=flt))
 
     def set_payload(self, user_id: str, keys: list[str], payload: dict[str, Any]) -> None:
         ids: list[Any] = [self.point_id(user_id, key) for key in keys]
-        self.client.set_payload(self.name, payload=payload, points=self.m.PointIdsList(points=ids))
+        self.client.set_payload(self.collection, payload=payload, points=self.m.PointIdsList(points=ids))
 
     def search(
         self, user_id: str, vector: list[float], limit: int, captures: list[str] | None = None
     ) -> list[tuple[str, float, dict[str, Any]]]:
         hits = self.client.query_points(
-            self.name,
+            self.collection,
             query=vector,
             using=self.name,
             limit=limit,
@@ -254,7 +276,7 @@ class ServerVectors(_Vectors):
 
     def _page(self, offset: Any, user_id: str | None) -> Page:
         records, offset = self.client.scroll(
-            self.name,
+            self.collection,
             scroll_filter=self._user_filter(user_id),
             limit=256,
             offset=offset,

@@ -43,7 +43,7 @@ from streams import (
     render,
 )
 from streams.consume import consume
-from streams.services import TOPICS, Services
+from streams.services import PROJECTED_TOPICS, TOPICS, Services
 
 EventHandler = Callable[[Services, dict[str, Any]], Awaitable[None]]
 
@@ -97,7 +97,7 @@ class StreamApp:
             if enabled:
                 self._agent(name, self.topics[topic], _only(event_name, handler, self.services))
         projected = self.app.topic(
-            *(settings.topic(n) for n in ("captures", "media", "enrichments", "people", "memories")),
+            *(settings.topic(n) for n in PROJECTED_TOPICS),
             key_serializer="raw",
             value_serializer="raw",
         )

@@ -7,6 +7,7 @@ All calls block: run them off the event loop.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
@@ -124,6 +125,14 @@ class BlobStore:
             response.close()
             response.release_conn()
 
+    def put_bytes(self, key: str, data: bytes) -> None:
+        self.client.put_object(self.bucket, key, io.BytesIO(data), len(data))
+
+    def names(self, prefix: str) -> list[str]:
+        """The keys under ``prefix``, sorted."""
+        found = self.client.list_objects(self.bucket, prefix=prefix, recursive=True)
+        return sorted(o.object_name for o in found if o.object_name is not None)
+
     def presigned_url(self, key: str) -> str:
         return self.client.presigned_get_object(self.bucket, key, expires=self.presign_ttl)
 
@@ -132,10 +141,9 @@ class BlobStore:
 
     def remove_prefix(self, prefix: str) -> int:
         """Remove every object under ``prefix`` and their cached copies; returns how many objects went."""
-        names = [o.object_name for o in self.client.list_objects(self.bucket, prefix=prefix, recursive=True)]
+        names = self.names(prefix)
         for name in names:
-            if name is not None:
-                self.discard(name)
+            self.discard(name)
         shutil.rmtree(self.cache / prefix, ignore_errors=True)
         return len(names)
 

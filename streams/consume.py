@@ -16,6 +16,7 @@ from typing import Any
 from schemas.codec import DecodeError
 from streams.events import utcnow
 from streams.media import MediaError
+from streams.sealing import KeyDestroyed, SealError
 from streams.services import Services
 
 log = logging.getLogger("reverie.agents")
@@ -23,7 +24,7 @@ log = logging.getLogger("reverie.agents")
 Handler = Callable[[str, dict[str, Any]], Awaitable[None]]
 
 # Errors that say the message itself is bad: retrying cannot help.
-POISON: tuple[type[BaseException], ...] = (DecodeError, MediaError, KeyError, ValueError, TypeError)
+POISON: tuple[type[BaseException], ...] = (DecodeError, SealError, MediaError, KeyError, ValueError, TypeError)
 RETRIES = 4
 BACKOFF_S = 0.5
 
@@ -32,17 +33,31 @@ async def consume(services: Services, agent: str, events: AsyncIterator[Any], ha
     async for event in events:
         message = event.message
         try:
-            name, record = services.registry.decode(event.value)
+            opened = await asyncio.to_thread(_open, services, event.value)
+            if opened is None:
+                log.info("%s: %s[%d]@%d belongs to a forgotten user: dropped", agent, *_position(message))
+                continue
+            name, record = opened
             if await asyncio.to_thread(services.erased, name, record):
                 log.info("%s: %s %s is about something deleted: dropped", agent, name, record.get("event_id"))
                 continue
             await _with_retries(agent, name, record, handle)
         except Exception as exc:  # noqa: BLE001 - every failure of one message must leave the stream running
             reason = f"{exc.__class__.__name__}: {exc}"
-            log.warning(
-                "%s: dead-lettering %s[%d]@%d: %s", agent, message.topic, message.partition, message.offset, reason
-            )
+            log.warning("%s: dead-lettering %s[%d]@%d: %s", agent, *_position(message), reason)
             await dead_letter(services, agent, message, reason)
+
+
+def _open(services: Services, value: bytes) -> tuple[str, dict[str, Any]] | None:
+    """The decoded event, or None when its key was destroyed (crypto-shredded: nothing to do, nothing wrong)."""
+    try:
+        return services.decode(value)
+    except KeyDestroyed:
+        return None
+
+
+def _position(message: Any) -> tuple[str, int, int]:
+    return message.topic, message.partition, message.offset
 
 
 async def _with_retries(agent: str, name: str, record: dict[str, Any], handle: Handler) -> None:

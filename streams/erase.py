@@ -11,6 +11,7 @@ import logging
 import shutil
 from typing import Any
 
+from streams import projector
 from streams.blobs import memory_key, processed_key
 from streams.render import playlist_prefix
 from streams.services import Services
@@ -37,7 +38,13 @@ def _erase_memory(services: Services, user_id: str, memory_id: str) -> int:
     return 2 + services.blobs.remove_prefix(playlist_prefix(user_id, memory_id))
 
 
-def _erase_user(services: Services, user_id: str) -> int:
+def _erase_user(services: Services, event: dict[str, Any]) -> int:
+    user_id = event["user_id"]
+    # Tombstones before keys: an agent still busy with one of the user's captures must not seal its result under
+    # a fresh key (Services.emit drops events about erased things). Then the keys: from that moment every event
+    # ever written about the user is unreadable (crypto-shredding).
+    projector.forget(services, event)
+    services.keys.destroy(user_id)
     removed = sum(services.blobs.remove_prefix(f"{kind}/{user_id}/") for kind in ("raw", "processed", "memories"))
     for cache in CACHES:
         shutil.rmtree(services.settings.cache_dir / cache / user_id, ignore_errors=True)
@@ -50,5 +57,5 @@ async def on_capture_deleted(services: Services, event: dict[str, Any]) -> None:
 
 
 async def on_user_forgotten(services: Services, event: dict[str, Any]) -> None:
-    removed = await asyncio.to_thread(_erase_user, services, event["user_id"])
+    removed = await asyncio.to_thread(_erase_user, services, event)
     log.info("user %s forgotten: %d objects removed", event["user_id"], removed)

@@ -123,8 +123,13 @@ def _capture_deleted(services: Services, event: Event) -> None:
         vectors.delete_user(user, [event["capture_id"]])
 
 
-def _user_forgotten(services: Services, event: Event) -> None:
+def forget(services: Services, event: Event) -> None:
+    """The tombstones of a forgotten user: all of the user before the event, and each capture for ever."""
     services.store.record_tombstones(event, ["", *event["capture_ids"]])
+
+
+def _user_forgotten(services: Services, event: Event) -> None:
+    forget(services, event)
     services.store.purge_user(event["user_id"])
     for vectors in services.every_collection():
         vectors.delete_user(event["user_id"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -10,11 +11,13 @@ from typing import Any
 from infra.settings import Settings
 from projections.clickhouse import MetadataStore
 from projections.vectors import VectorStore, collection_name, open_collections, open_vectors
+from projections.versions import Versions, database
 from schemas.codec import Registry, registry
-from streams import faces
+from streams import faces, sealing
 from streams.blobs import BlobStore
 from streams.events import new_event, stable_id
 from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
+from streams.sealing import Keyring
 
 log = logging.getLogger("reverie.events")
 
@@ -52,6 +55,7 @@ EVENT_TOPICS = {
     "DeadLettered": "dead-letter",
 }
 TOPICS = tuple(dict.fromkeys(EVENT_TOPICS.values()))
+PROJECTED_TOPICS = ("captures", "media", "enrichments", "people", "memories")  # what the projector reads
 
 # (topic name without prefix, key, value) → acknowledged by the broker
 Send = Callable[[str, bytes | None, bytes], Awaitable[None]]
@@ -66,20 +70,42 @@ class Services:
     registry: Registry
     send: Send
     collections: dict[str, VectorStore] = field(default_factory=dict)
+    version: int = 0  # the projection version read and written (projections/versions.py)
+    keyring: Keyring | None = None
+
+    @property
+    def keys(self) -> Keyring:
+        if self.keyring is None:
+            self.keyring = Keyring(self.blobs)
+        return self.keyring
 
     @classmethod
-    def open(cls, settings: Settings, send: Send) -> Services:
+    def open(cls, settings: Settings, send: Send, version: int | None = None) -> Services:
+        """Services on the live projection version (or on ``version``)."""
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         blobs = BlobStore(settings)
         blobs.ensure_bucket()
+        store = MetadataStore(settings.clickhouse)
+        if version is None:
+            version = Versions(store.client).live()
+        if version != 0:
+            store = MetadataStore(settings.clickhouse, database(version))
+            log.info("projection version %d", version)
         return cls(
             settings=settings,
-            store=MetadataStore(settings.clickhouse),
-            vectors=open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE),
+            store=store,
+            vectors=open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE, version),
             blobs=blobs,
             registry=registry(),
             send=send,
+            version=version,
         )
+
+    def switch(self, other: Services) -> None:
+        """Read and write the stores of another projection version from now on (a finished replay hands over
+        its own: qdrant-edge allows one shard object per folder). The old ones stay open for requests in flight."""
+        self.store, self.vectors, self.collections = other.store, other.vectors, dict(other.collections)
+        self.version = other.version
 
     @property
     def face_vectors(self) -> VectorStore:
@@ -91,15 +117,23 @@ class Services:
         """The vector collection of one model (opened on first use): frames and text of the image–text and text
         models, whichever model wrote the event being projected."""
         name = collection_name(model)
-        if name not in self.collections:
-            self.collections[name] = open_vectors(self.settings.qdrant, model, size)
-        return self.collections[name]
+        store = self.collections.get(name)
+        if store is None:
+            store = self.collections[name] = self._opened(open_vectors(self.settings.qdrant, model, size, self.version))
+        # every_collection() opens a collection knowing only its folder's name; point ids derive from the model's
+        store.model = model
+        return store
 
     def every_collection(self) -> list[VectorStore]:
         """Every vector collection there is, whichever model wrote it: deletions reach them all."""
-        opened = {self.vectors.name: self.vectors, **self.collections}
-        self.collections.update(open_collections(self.settings.qdrant, skip=frozenset(opened)))
+        opened = frozenset({self.vectors.name, *self.collections})
+        for name, found in open_collections(self.settings.qdrant, opened, self.version).items():
+            self.collections[name] = self._opened(found)
         return [self.vectors, *(s for s in self.collections.values() if s is not self.vectors)]
+
+    def _opened(self, store: VectorStore) -> VectorStore:
+        """A collection as this process uses it (a replay holds its writes: streams/replay.py)."""
+        return store
 
     def close(self) -> None:
         for store in {id(s): s for s in (self.vectors, *self.collections.values())}.values():
@@ -115,8 +149,20 @@ class Services:
         subjects += [f"memory/{event['memory_id']}"] if event.get("memory_id") else []
         return self.store.tombstoned(event["user_id"], subjects, event["occurred_at"])
 
+    def encode(self, event_name: str, event: dict[str, Any]) -> bytes:
+        """The event's bytes on the wire: Avro, sealed with its user's key (streams/sealing.py)."""
+        return sealing.encode(self.registry, self.keys, event_name, event)
+
+    def decode(self, value: bytes) -> tuple[str, dict[str, Any]]:
+        return sealing.decode(self.registry, self.keys, value)
+
     async def emit(self, event_name: str, event: dict[str, Any]) -> dict[str, Any]:
-        value = self.registry.encode(event_name, event)
+        """Send an event; one about something erased meanwhile (an agent finishing a forgotten user's capture) is
+        dropped rather than sealed under a new key."""
+        if await asyncio.to_thread(self.erased, event_name, event):
+            log.info("%s %s user=%s not sent: about something erased", event_name, event["event_id"], event["user_id"])
+            return event
+        value = await asyncio.to_thread(self.encode, event_name, event)
         await self.send(EVENT_TOPICS[event_name], event["user_id"].encode(), value)
         log.info("%s %s user=%s", event_name, event["event_id"], event["user_id"])
         return event

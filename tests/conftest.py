@@ -27,10 +27,13 @@ from infra.settings import Settings, load_settings
 from projections.clickhouse import MetadataStore
 from projections.tables import TABLES
 from projections.vectors import open_collections
+from projections.versions import Versions, database
 from schemas.codec import registry
+from streams import sealing
 from streams.blobs import BlobStore
 from streams.events import new_event
 from streams.lag import consumer_lag
+from streams.sealing import Keyring
 from streams.topics import ensure_topics
 
 
@@ -249,14 +252,22 @@ async def _partitions(consumer: AIOKafkaConsumer, name: str) -> set[int]:
     return consumer.partitions_for_topic(name) or set()
 
 
-def decode_all(messages: list[tuple[bytes, bytes]]) -> list[tuple[str, dict]]:
-    return [registry().decode(value) for _, value in messages]
+def decode_all(settings: Settings, messages: list[tuple[bytes, bytes]]) -> list[tuple[str, dict]]:
+    """The events of messages as read from a topic: opened with their users' keys (streams/sealing.py)."""
+    keys = Keyring(BlobStore(settings))
+    return [sealing.decode(registry(), keys, value) for _, value in messages]
 
 
-def snapshot(settings: Settings) -> dict[str, object]:
-    """The projections of a stopped server: ClickHouse rows and Qdrant points, without processing times."""
+def snapshot(settings: Settings, version: int | None = None) -> dict[str, object]:
+    """The projections of a stopped server (the live version, or ``version``): ClickHouse rows and Qdrant points,
+    without processing times."""
     store = MetadataStore(settings.clickhouse)
-    collections = open_collections(settings.qdrant)
+    if version is None:
+        version = Versions(store.client).live()
+    if version:
+        store.close()
+        store = MetadataStore(settings.clickhouse, database(version))
+    collections = open_collections(settings.qdrant, version=version)
     try:
         points = {name: c.points() for name, c in collections.items()}
         return {**{t: store.snapshot(t) for t in TABLES}, "points": points}

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from streams.blobs import BlobStore
+from streams.sealing import KeyDestroyed
 from tests.conftest import Served, decode_all, produce, read_topic, settle, snapshot, wait_for
 from tests.media_helpers import small_clip
 
@@ -76,7 +77,9 @@ def test_a_deleted_capture_and_its_memories_are_gone_for_good(served: Served, tm
     assert not [k for k in objects(served, "raw/alice/") if victim in k]
     assert objects(served, f"memories/alice/{memory['memory_id']}") == []
     # a late (or replayed) event about the capture does not bring it back
-    late = [(k, v) for k, v in read_topic(served.settings, "media") if victim.encode() in v]
+    media = read_topic(served.settings, "media")
+    assert not any(victim.encode() in v for _, v in media), "events are sealed: no id in clear"
+    late = [m for m, (_, e) in zip(media, decode_all(served.settings, media), strict=True) if e["capture_id"] == victim]
     assert late, "the capture's MediaProbed should be in the log"
     produce(served.settings, "media", late)
     settle(served)
@@ -103,11 +106,16 @@ def test_forgetting_a_user_erases_everything_of_theirs_and_nothing_else(served: 
     assert alice.http.get("/v1/devices").json()["devices"] == []
     assert objects(served, "raw/alice/") == [] and objects(served, "processed/alice/") == []
     assert {c["capture_id"] for c in browse(served, "bob")["captures"]} == set(bob_ids.values())
-    # replaying alice's uploads does not bring her back
+    # her keys are gone: every event ever written about her is unreadable (crypto-shredding) ...
+    assert objects(served, "keys/alice/") == [] and objects(served, "keys/bob/") != []
     uploads = [(k, v) for k, v in read_topic(served.settings, "captures") if k == b"alice"]
-    produce(
-        served.settings, "captures", [(k, v) for k, v in uploads if decode_all([(k, v)])[0][0] == "CaptureUploaded"]
-    )
+    assert uploads and not any(b"Paris" in v or b"raw/alice" in v for _, v in uploads)
+    for message in uploads:
+        with pytest.raises(KeyDestroyed):
+            decode_all(served.settings, [message])
+    decode_all(served.settings, [m for m in read_topic(served.settings, "captures") if m[0] == b"bob"])
+    # ... and replaying them brings nothing back
+    produce(served.settings, "captures", uploads)
     settle(served)
     assert browse(served, "alice")["captures"] == []
     served.stop()

@@ -40,7 +40,7 @@ def test_record_stop_upload_pairs_the_recording_with_its_capture(served: Served,
     rows = wait_for(lambda: recordings(served, "alice", "glasses-1"), lambda r: r[0]["state"] == "uploaded")
     assert rows[0]["capture_id"] == capture["capture_id"]
     assert recordings(served, "bob", "glasses-1") == []
-    names = [n for n, _ in decode_all(read_topic(served.settings, "captures", expect=3))]
+    names = [n for n, _ in decode_all(served.settings, read_topic(served.settings, "captures", expect=3))]
     assert names == ["CaptureStarted", "CaptureStopped", "CaptureUploaded"]
 
 
@@ -54,7 +54,9 @@ def test_take_a_picture_then_upload_the_photo(served: Served, tmp_path: Path):
     state = client.wait_probed(capture["capture_id"])
     assert state["captured_at"].startswith("2025-06-12T09:15:00")
     assert state["lat"] == pytest.approx(48.8584, abs=1e-4)
-    probed = next(e for n, e in decode_all(read_topic(served.settings, "media", expect=1)) if n == "MediaProbed")
+    probed = next(
+        e for n, e in decode_all(served.settings, read_topic(served.settings, "media", expect=1)) if n == "MediaProbed"
+    )
     assert (probed["kind"], probed["rotation"], probed["video_codec"]) == ("photo", 270, "jpeg")
     assert (
         BlobStore(served.settings).client.stat_object(served.settings.s3_bucket, capture["object_key"]).content_type
@@ -86,5 +88,7 @@ def test_version_1_upload_events_still_flow_through_the_agents(served: Served, t
     assert old_writer.writer_of(data).version == 1
     produce(served.settings, "captures", [(b"alice", data)])
     assert served.client("alice").wait_probed("old-1")["status"] == "probed"
-    probed = next(e for n, e in decode_all(read_topic(served.settings, "media", expect=1)) if n == "MediaProbed")
+    probed = next(
+        e for n, e in decode_all(served.settings, read_topic(served.settings, "media", expect=1)) if n == "MediaProbed"
+    )
     assert probed["kind"] == "video"

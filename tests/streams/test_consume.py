@@ -34,7 +34,7 @@ def test_poison_messages_are_dead_lettered_and_the_stream_goes_on(served: Served
     )
     served.client("alice").wait_probed("good-1")
 
-    letters = [e for n, e in decode_all(read_topic(settings, "dead-letter", expect=6))]
+    letters = [e for n, e in decode_all(settings, read_topic(settings, "dead-letter", expect=6))]
     # the three agents reading `captures` refuse the two undecodable messages
     assert sorted((e["agent"], e["reason"].split(":")[0]) for e in letters) == [
         ("erase-capture", "DecodeError"),
@@ -52,5 +52,5 @@ def test_poison_messages_are_dead_lettered_and_the_stream_goes_on(served: Served
     rejected = served.client("alice").capture("bad-blob-1")
     assert rejected["status"] == "rejected" and "not a readable media file" in rejected["reason"]
     assert not BlobStore(settings).exists(bad_blob["object_key"])
-    media = decode_all(read_topic(settings, "media", expect=1))
+    media = decode_all(settings, read_topic(settings, "media", expect=1))
     assert [e["capture_id"] for _, e in media] == ["good-1"]

@@ -39,7 +39,7 @@ def test_odd_clips_are_enriched_and_enriching_twice_changes_nothing(served: Serv
         },
         "cup": {"FramesSampled", "FramesDescribed", "FacesDetected", "PeopleAssigned", "TranscriptExtracted"},
     }
-    events = decode_all(read_topic(served.settings, "enrichments", expect=15, timeout=180))
+    events = decode_all(served.settings, read_topic(served.settings, "enrichments", expect=15, timeout=180))
     seen: dict[str, set[str]] = {name: set() for name in expected}
     for name, e in events:
         seen[ids[e["capture_id"]]].add(name)
@@ -59,7 +59,7 @@ def test_odd_clips_are_enriched_and_enriching_twice_changes_nothing(served: Serv
     served.start()
     # the same MediaProbed events once more: every enricher runs again and derives the same events
     produce(served.settings, "media", read_topic(served.settings, "media"))
-    again = decode_all(read_topic(served.settings, "enrichments", expect=30, timeout=180))
+    again = decode_all(served.settings, read_topic(served.settings, "enrichments", expect=30, timeout=180))
     assert Counter(n for n, _ in again) == Counter(n for n, _ in events) + Counter(n for n, _ in events)
     assert {e["event_id"] for _, e in again} == {e["event_id"] for _, e in events}  # same ids: the same facts
     settle(served)

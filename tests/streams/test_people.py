@@ -57,7 +57,7 @@ def test_faces_cluster_into_people_across_clips_and_photos(served: Served, tmp_p
     assert client.capture(ids["c"])["people"] == []
     detected = {
         e["capture_id"]: e
-        for n, e in decode_all(read_topic(served.settings, "enrichments", expect=10))
+        for n, e in decode_all(served.settings, read_topic(served.settings, "enrichments", expect=10))
         if n == "FacesDetected"
     }
     assert detected[ids["c"]]["faces"] == [] and detected[ids["c"]]["frames"] == 2
@@ -115,7 +115,7 @@ def test_faces_are_only_recognised_for_users_who_turned_it_on_and_off_purges(ser
     assert named[0]["relationship"] == "wife"
     detected = [
         e["capture_id"]
-        for n, e in decode_all(read_topic(served.settings, "enrichments", expect=1))
+        for n, e in decode_all(served.settings, read_topic(served.settings, "enrichments", expect=1))
         if n == "FacesDetected"
     ]
     assert detected == [second["capture_id"]]
@@ -185,7 +185,7 @@ def test_group_photo_people_across_clips_split_and_enrolment(served: Served, tmp
     # enrolment: a photo of the wearer's face alone makes that face's person "me"; a photo without a face says so
     detected = next(
         e
-        for n, e in decode_all(read_topic(served.settings, "enrichments", expect=6))
+        for n, e in decode_all(served.settings, read_topic(served.settings, "enrichments", expect=6))
         if n == "FacesDetected" and e["capture_id"] == ids["still"]
     )
     face = max(detected["faces"], key=lambda f: f["w"] * f["h"])

@@ -37,7 +37,7 @@ def test_every_probed_clip_gets_a_mezzanine_poster_and_strip(settings: Settings,
         assert names == [prefix + "mezzanine-360p.mp4", prefix + "poster.jpg", prefix + "strip.jpg"]
         assert {blobs.tier(n) for n in names} == {"hot"}
         assert blobs.tier(capture["object_key"]) == "hot"
-        events = {name: e for name, e in decode_all(read_topic(served.settings, "media", expect=3))}
+        events = {name: e for name, e in decode_all(served.settings, read_topic(served.settings, "media", expect=3))}
         assert set(events) == {"MediaProbed", "MezzanineReady", "ThumbnailsReady"}
         probed = events["MediaProbed"]
         assert events["MezzanineReady"]["causation_id"] == probed["event_id"]

@@ -81,7 +81,7 @@ def run(settings: Settings, events: list[dict], kill: bool) -> tuple[dict, int]:
             os.kill(int(server.pidfile(settings).read_text()), signal.SIGKILL)
             while running_pid(server.pidfile(settings)) is not None:
                 time.sleep(0.05)
-            probed_before_kill = len({e["capture_id"] for _, e in decode_all(read_topic(settings, "media"))})
+            probed_before_kill = len({e["capture_id"] for _, e in decode_all(settings, read_topic(settings, "media"))})
             served.start()
         deadline = time.monotonic() + 180
         while enriched(served, ids) < len(ids):

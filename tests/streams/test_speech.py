@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 def transcripts(served: Served) -> dict[str, dict]:
     return {
         e["capture_id"]: e
-        for n, e in decode_all(read_topic(served.settings, "enrichments", timeout=3))
+        for n, e in decode_all(served.settings, read_topic(served.settings, "enrichments", timeout=3))
         if n == "TranscriptExtracted"
     }
 

@@ -79,8 +79,8 @@ def test_time_and_place_filters_and_clear_failures(album_server):
 def test_events_flow_through_every_topic_with_causation(album_server):
     served, ids = album_server
     settings = served.settings
-    captures = decode_all(read_topic(settings, "captures", expect=len(ids)))
-    media = decode_all(read_topic(settings, "media", expect=len(ids)))
+    captures = decode_all(settings, read_topic(settings, "captures", expect=len(ids)))
+    media = decode_all(settings, read_topic(settings, "media", expect=len(ids)))
     assert sorted(e["capture_id"] for _, e in captures) == sorted(ids)
     assert {n for n, _ in media} == {"MediaProbed"}
     uploads = {e["event_id"]: e for _, e in captures}
@@ -91,7 +91,7 @@ def test_events_flow_through_every_topic_with_causation(album_server):
     assert (by_capture[fallback]["time_source"], by_capture[fallback]["location_source"]) == ("upload", "upload")
     embedded = next(cid for cid, clip in ids.items() if clip.embedded)
     assert by_capture[embedded]["location_source"] == "container"
-    memories = decode_all(read_topic(settings, "memories", expect=3))
+    memories = decode_all(settings, read_topic(settings, "memories", expect=3))
     names = [n for n, _ in memories]
     assert {"MemoryRequested", "MemoryPlanned", "MemoryRendered"} <= set(names)
 
@@ -122,7 +122,7 @@ def test_projections_hold_every_clip_once(album_server):
     # one point per sampled frame in the image–text model's own collection, and tags with scores for each clip
     sampled = {
         e["capture_id"]: e["times"]
-        for n, e in decode_all(read_topic(served.settings, "enrichments"))
+        for n, e in decode_all(served.settings, read_topic(served.settings, "enrichments"))
         if n == "FramesSampled"
     }
     frames = snap["points"][collection_name(vision.CAPTION_MODEL)]

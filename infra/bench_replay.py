@@ -1,0 +1,93 @@
+"""Replay throughput (issue 7): a synthetic log of ≥ 1M events replayed into ClickHouse and Qdrant, batched
+writes against row-at-a-time writes (the live projector's way) in the same run.
+
+Row-at-a-time is measured on a prefix of the same log (it would take most of an hour over 1M events); its rate is
+what matters for the ratio. Both run the same projection code (streams/projector.py) through streams/replay.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from tqdm import tqdm
+
+from infra.settings import Settings
+from infra.synthetic import Event
+from projections.clickhouse import MetadataStore
+from projections.versions import Versions
+from schemas.codec import registry
+from streams.blobs import BlobStore
+from streams.replay import Replay, ReplayServices
+from streams.sealing import Keyring, encode
+from streams.services import EVENT_TOPICS
+from streams.topics import ensure_topics
+
+log = logging.getLogger("reverie.bench")
+
+
+async def produce_log(settings: Settings, events: Iterable[Event], total: int, show: bool = True) -> int:
+    """Seal and send events to their topics (keyed by user, as the system does); returns how many."""
+    await ensure_topics(settings)
+    keys = Keyring(BlobStore(settings))
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        acks=-1,
+        linger_ms=20,
+        max_batch_size=1024 * 1024,
+        compression_type=None,
+    )
+    await producer.start()
+    sent, pending = 0, []
+    try:
+        with tqdm(total=total, unit=" events", unit_scale=True, disable=not show, desc="producing") as bar:
+            for name, event in events:
+                value = encode(registry(), keys, name, event)
+                topic = settings.topic(EVENT_TOPICS[name])
+                pending.append(await producer.send(topic, value, key=event["user_id"].encode()))
+                sent += 1
+                if len(pending) >= 20_000:
+                    await asyncio.gather(*pending)
+                    bar.update(len(pending))
+                    pending = []
+            await asyncio.gather(*pending)
+            bar.update(len(pending))
+    finally:
+        await producer.stop()
+    return sent
+
+
+def replay_once(settings: Settings, buffered: bool, limit: int | None = None) -> dict[str, Any]:
+    """One replay into a fresh version; ``limit`` stops it after that many events (row-at-a-time baseline)."""
+    versions = Versions(MetadataStore(settings.clickhouse).client)
+    version = versions.begin("beginning")
+    services = ReplayServices.for_version(settings, version, buffered=buffered)
+    replay = Replay(settings, services, "beginning")
+
+    class Enough(Exception):
+        pass
+
+    def stop_at_limit(progress: Any) -> None:
+        if limit is not None and progress.done >= limit:
+            raise Enough
+
+    started = time.perf_counter()
+    try:
+        asyncio.run(replay.run(on_progress=stop_at_limit))
+    except Enough:
+        services.flush()
+    finally:
+        elapsed = time.perf_counter() - started
+        services.close()
+    done = replay.progress.done
+    return {
+        "events": done,
+        "projected": replay.progress.projected,
+        "seconds": round(elapsed, 2),
+        "events_per_s": round(done / elapsed, 1),
+        "version": version,
+    }

@@ -1,0 +1,133 @@
+"""Buffered writes for replays: the projector's own write calls, collected and written in bulk.
+
+A replay runs the same projection code as live processing (streams/projector.py) against these stores. Upserts
+are held and written a table (or a collection) at a time on ``flush``; anything that is not a plain upsert — a
+delete, a payload change, a read — first flushes what is held, so the order of effects stays the order of events.
+Tombstones are kept in memory as well, so that checking whether an event is erased costs no query.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from projections.clickhouse import MetadataStore
+from projections.connection import utc
+from projections.vectors import Point, VectorStore
+
+
+class BufferedStore(MetadataStore):
+    """The ClickHouse read model with upserts held until ``flush``."""
+
+    def __init__(self, dsn: str, database: str = "default") -> None:
+        super().__init__(dsn, database)
+        self._held: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = {}
+        self.held = 0
+        self._erased: dict[str, tuple[set[str], datetime | None]] = {}
+        for row in super()._rows("SELECT user_id, subject, erased_at FROM tombstones FINAL"):
+            self._remember(row["user_id"], row["subject"], row["erased_at"])
+
+    def _insert(self, table: str, row: dict[str, Any]) -> None:
+        self._held.setdefault((table, tuple(row)), []).append(list(row.values()))
+        self.held += 1
+
+    def _insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            self._insert(table, row)
+
+    def _command(self, sql: str, **params: Any) -> None:
+        self.flush()
+        super()._command(sql, **params)
+
+    def _rows(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        self.flush()
+        return super()._rows(sql, **params)
+
+    def flush(self) -> int:
+        """Write everything held; returns how many rows."""
+        held, self._held, written, self.held = self._held, {}, self.held, 0
+        for (table, columns), rows in held.items():
+            with self._lock:
+                self.client.insert(table, rows, column_names=list(columns))
+        return written
+
+    def record_tombstones(self, event: dict[str, Any], subjects: list[str]) -> None:
+        super().record_tombstones(event, subjects)
+        for subject in subjects:
+            self._remember(event["user_id"], subject, event["occurred_at"])
+
+    def erasures(self, user_id: str) -> tuple[set[str], datetime | None]:
+        return self._erased.get(user_id, (set(), None))
+
+    def _remember(self, user_id: str, subject: str, at: datetime) -> None:
+        erased, user_at = self._erased.get(user_id, (set(), None))
+        if subject:
+            erased.add(subject)
+        elif user_at is None or utc(at) > utc(user_at):
+            user_at = at
+        self._erased[user_id] = (erased, user_at)
+
+
+class BufferedVectors:
+    """A vector collection with upserts held until ``flush``; every other call flushes first."""
+
+    def __init__(self, inner: VectorStore, chunk: int = 2048) -> None:
+        self.inner, self.chunk = inner, chunk
+        self.name, self.size = inner.name, inner.size
+        self._held: list[Point] = []
+
+    @property
+    def model(self) -> str:
+        return self.inner.model
+
+    @model.setter
+    def model(self, model: str) -> None:
+        self.inner.model = model
+
+    def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None:
+        self._held.append((user_id, key, vector, payload))
+
+    def upsert_many(self, user_id: str, items: list[tuple[str, list[float], dict[str, Any]]]) -> None:
+        self._held.extend((user_id, key, vector, payload) for key, vector, payload in items)
+
+    def upsert_points(self, points: list[Point]) -> None:
+        self._held.extend(points)
+
+    def flush(self) -> int:
+        held, self._held = self._held, []
+        for at in range(0, len(held), self.chunk):
+            self.inner.upsert_points(held[at : at + self.chunk])
+        return len(held)
+
+    def search(
+        self, user_id: str, vector: list[float], limit: int, captures: list[str] | None = None
+    ) -> list[tuple[str, float, dict[str, Any]]]:
+        self.flush()
+        return self.inner.search(user_id, vector, limit, captures)
+
+    def delete(self, user_id: str, key: str) -> None:
+        self.flush()
+        self.inner.delete(user_id, key)
+
+    def delete_user(self, user_id: str, captures: list[str] | None = None) -> None:
+        self.flush()
+        self.inner.delete_user(user_id, captures)
+
+    def relabel(self, user_id: str, field: str, old: str, new: str) -> None:
+        self.flush()
+        self.inner.relabel(user_id, field, old, new)
+
+    def set_payload(self, user_id: str, keys: list[str], payload: dict[str, Any]) -> None:
+        self.flush()
+        self.inner.set_payload(user_id, keys, payload)
+
+    def points(self, user_id: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+        self.flush()
+        return self.inner.points(user_id)
+
+    def ping(self) -> None:
+        self.inner.ping()
+
+    def close(self) -> None:
+        self.flush()
+        self.inner.close()

@@ -1,0 +1,282 @@
+"""Replay: rebuild every projection from the event log into a new version, then switch reads to it (blue/green).
+
+The replay reads the projected topics from the beginning (or from a time, or an offset) and writes through the
+projector's own code (streams/projector.py) into buffered stores of a new projection version
+(projections/buffered.py, projections/versions.py). After each flush it records how far it got, so an interrupted
+replay resumes where it stopped. Live processing goes on in the live version meanwhile; once the replay has caught
+up with the log, reads and the live projector switch to the new version, and the replay reads once more to the end
+of the log so that nothing projected during the switch is missed (writes are idempotent, so twice is harmless).
+Events of forgotten users no longer open (streams/sealing.py) and are skipped, so a replay brings none of them back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from infra.settings import Settings
+from projections.buffered import BufferedStore, BufferedVectors
+from projections.clickhouse import MetadataStore
+from projections.vectors import VectorStore, open_vectors
+from projections.versions import Versions, database
+from schemas.codec import DecodeError, registry
+from streams import projector
+from streams.blobs import BlobStore
+from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
+from streams.sealing import KeyDestroyed, Keyring, SealError
+from streams.services import PROJECTED_TOPICS, Services
+
+log = logging.getLogger("reverie.replay")
+
+CHECKPOINTS = """CREATE TABLE IF NOT EXISTS replay_checkpoints (
+    topic String, partition UInt32, next_offset Int64, at DateTime64(3, 'UTC'), revision UInt64
+) ENGINE = ReplacingMergeTree(revision) ORDER BY (topic, partition)"""
+FLUSH_ROWS = 20_000  # rows held before a flush; a checkpoint follows every flush
+FLUSH_SECONDS = 2.0
+
+
+@dataclass
+class Progress:
+    """What a replay has done so far; ``total`` grows while live events keep arriving."""
+
+    version: int
+    source: str
+    done: int = 0
+    total: int = 0
+    projected: int = 0
+    skipped: int = 0  # erased, or sealed with a destroyed key (a forgotten user)
+    unreadable: int = 0  # not an event (the live agents dead-lettered these already)
+    state: str = "running"  # running → switched, or failed
+    error: str | None = None
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def rate(self) -> float:
+        return self.done / max(time.monotonic() - self.started, 1e-6)
+
+    @property
+    def eta_s(self) -> float | None:
+        return (self.total - self.done) / self.rate if self.rate > 0 else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "started": None, "events_per_s": round(self.rate, 1), "eta_s": self.eta_s}
+
+
+class ReplayServices(Services):
+    """Services over buffered stores of one projection version: what the projector writes, held and written in
+    bulk."""
+
+    buffered: bool = True
+
+    @classmethod
+    def for_version(
+        cls, settings: Settings, version: int, keyring: Keyring | None = None, buffered: bool = True
+    ) -> ReplayServices:
+        """``keyring``: the live process's, when the replay runs inside it (a key it destroys is gone here too)."""
+
+        async def no_send(topic: str, key: bytes | None, value: bytes) -> None:
+            raise RuntimeError("a replay emits no events")
+
+        blobs = BlobStore(settings)
+        db = database(version)
+        services = cls(
+            settings=settings,
+            store=BufferedStore(settings.clickhouse, db) if buffered else MetadataStore(settings.clickhouse, db),
+            vectors=_wrap(open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE, version), buffered),
+            blobs=blobs,
+            registry=registry(),
+            send=no_send,
+            version=version,
+            keyring=keyring or Keyring(blobs),
+        )
+        services.buffered = buffered
+        return services
+
+    def _opened(self, store: VectorStore) -> VectorStore:
+        return _wrap(store, self.buffered)
+
+    def flush(self) -> int:
+        written = 0
+        for vectors in (self.vectors, *self.collections.values()):
+            if isinstance(vectors, BufferedVectors):
+                written += vectors.flush()
+        if isinstance(self.store, BufferedStore):
+            written += self.store.flush()
+        return written
+
+    @property
+    def held(self) -> int:
+        return self.store.held if isinstance(self.store, BufferedStore) else 0
+
+    def unbuffered(self) -> Services:
+        """The same version's stores writing at once, for live processing after the switch."""
+        vectors = {name: _inner(v) for name, v in self.collections.items()}
+        return Services(
+            settings=self.settings,
+            store=MetadataStore(self.settings.clickhouse, database(self.version)),
+            vectors=_inner(self.vectors),
+            blobs=self.blobs,
+            registry=self.registry,
+            send=self.send,
+            collections=vectors,
+            version=self.version,
+            keyring=self.keyring,
+        )
+
+
+def _wrap(store: VectorStore, buffered: bool) -> VectorStore:
+    return BufferedVectors(store) if buffered else store
+
+
+def _inner(store: VectorStore) -> VectorStore:
+    return store.inner if isinstance(store, BufferedVectors) else store
+
+
+def parse_source(source: str) -> tuple[str, Any]:
+    """``beginning``, ``time:<ISO 8601>`` or ``offset:<n>`` (the same offset in every partition)."""
+    kind, _, value = source.partition(":")
+    if kind == "beginning" and not value:
+        return kind, None
+    if kind == "time":
+        at = datetime.fromisoformat(value)
+        return kind, at if at.tzinfo else at.replace(tzinfo=UTC)
+    if kind == "offset" and value.isdigit():
+        return kind, int(value)
+    raise ValueError(f"a replay starts at 'beginning', 'time:<ISO 8601>' or 'offset:<n>', not {source!r}")
+
+
+class Replay:
+    """One replay into one projection version; ``run`` it once (again after an interruption: it resumes)."""
+
+    def __init__(self, settings: Settings, services: ReplayServices, source: str, batch: int = 5000) -> None:
+        parse_source(source)
+        self.settings, self.services, self.batch = settings, services, batch
+        self.progress = Progress(version=services.version, source=source)
+        self.client = services.store.client
+        self.client.command(CHECKPOINTS)
+
+    @classmethod
+    def start(
+        cls, settings: Settings, source: str = "beginning", fresh: bool = False, keyring: Keyring | None = None
+    ) -> Replay:
+        """Resume the unfinished replay if there is one (unless ``fresh``), else begin a new version."""
+        parse_source(source)
+        versions = Versions(MetadataStore(settings.clickhouse).client)
+        unfinished = None if fresh else versions.building()
+        version, source = unfinished if unfinished else (versions.begin(source), source)
+        if unfinished:
+            log.info("resuming the replay into version %d (from %s)", version, source)
+        return cls(settings, ReplayServices.for_version(settings, version, keyring), source)
+
+    async def run(
+        self, switch: Callable[[Services], None] | None = None, on_progress: Callable[[Progress], None] | None = None
+    ) -> Progress:
+        """Replay to the end of the log, switch reads over (``switch`` also tells this process), read to the end
+        once more. Returns the final progress."""
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.kafka_bootstrap,
+            enable_auto_commit=False,
+            fetch_max_bytes=64 * 1024 * 1024,
+            max_partition_fetch_bytes=16 * 1024 * 1024,
+        )
+        await consumer.start()
+        try:
+            parts = await self._assign(consumer)
+            await self._read_to_end(consumer, parts, on_progress)
+            await asyncio.to_thread(self._switch, switch)
+            await self._read_to_end(consumer, parts, on_progress)
+        except Exception as exc:
+            self.progress.state, self.progress.error = "failed", f"{exc.__class__.__name__}: {exc}"
+            log.exception("replay into version %d failed", self.progress.version)
+            raise
+        finally:
+            await consumer.stop()
+        if on_progress:
+            on_progress(self.progress)
+        return self.progress
+
+    async def _assign(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
+        topics = [self.settings.topic(t) for t in PROJECTED_TOPICS]
+        await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka's only way to learn them
+        cluster = consumer._client.cluster  # noqa: SLF001
+        parts = [TopicPartition(t, p) for t in topics for p in sorted(cluster.partitions_for_topic(t) or ())]
+        consumer.assign(parts)
+        saved = await asyncio.to_thread(self._checkpoints)
+        first = await consumer.beginning_offsets(parts)
+        kind, value = parse_source(self.progress.source)
+        starts = {tp: first[tp] for tp in parts}
+        if kind == "offset":
+            starts = {tp: max(first[tp], value) for tp in parts}
+        elif kind == "time":
+            found = await consumer.offsets_for_times({tp: int(value.timestamp() * 1000) for tp in parts})
+            ends = await consumer.end_offsets(parts)
+            starts = {tp: found[tp].offset if found[tp] else ends[tp] for tp in parts}
+        self._origin = {tp: starts[tp] for tp in parts}
+        for tp in parts:
+            consumer.seek(tp, saved.get((tp.topic, tp.partition), starts[tp]))
+        return parts
+
+    async def _read_to_end(
+        self, consumer: AIOKafkaConsumer, parts: list[TopicPartition], on_progress: Callable[[Progress], None] | None
+    ) -> None:
+        ends = await consumer.end_offsets(parts)
+        positions = {tp: await consumer.position(tp) for tp in parts}
+        self.progress.total = sum(ends[tp] - self._origin[tp] for tp in parts)
+        self.progress.done = sum(positions[tp] - self._origin[tp] for tp in parts)
+        flushed = time.monotonic()
+        while any(positions[tp] < ends[tp] for tp in parts):
+            batches = await consumer.getmany(*parts, timeout_ms=500, max_records=self.batch)
+            messages = [m for tp in batches for m in batches[tp]]
+            await asyncio.to_thread(self._project, messages)
+            for tp, got in batches.items():
+                if got:
+                    positions[tp] = got[-1].offset + 1
+            self.progress.done = sum(positions[tp] - self._origin[tp] for tp in parts)
+            if self.services.held >= FLUSH_ROWS or time.monotonic() - flushed > FLUSH_SECONDS:
+                await asyncio.to_thread(self._flush, positions)
+                flushed = time.monotonic()
+            if on_progress:
+                on_progress(self.progress)
+        await asyncio.to_thread(self._flush, positions)
+
+    def _project(self, messages: list[Any]) -> None:
+        for message in messages:
+            try:
+                name, record = self.services.decode(message.value)
+            except KeyDestroyed:
+                self.progress.skipped += 1
+                continue
+            except (DecodeError, SealError) as exc:
+                self.progress.unreadable += 1
+                log.warning("%s[%d]@%d is not an event: %s", message.topic, message.partition, message.offset, exc)
+                continue
+            if self.services.erased(name, record):
+                self.progress.skipped += 1
+            elif projector.project(self.services, name, record):
+                self.progress.projected += 1
+
+    def _flush(self, positions: dict[TopicPartition, int]) -> None:
+        self.services.flush()
+        at, revision = datetime.now(UTC), time.time_ns()
+        rows = [[tp.topic, tp.partition, offset, at, revision] for tp, offset in positions.items()]
+        self.client.insert(
+            "replay_checkpoints", rows, column_names=["topic", "partition", "next_offset", "at", "revision"]
+        )
+
+    def _checkpoints(self) -> dict[tuple[str, int], int]:
+        result = self.client.query("SELECT topic, partition, next_offset FROM replay_checkpoints FINAL")
+        return {(t, int(p)): int(o) for t, p, o in result.result_rows}
+
+    def _switch(self, switch: Callable[[Services], None] | None) -> None:
+        if switch:
+            switch(self.services.unbuffered())
+        Versions(self.client).switch(self.progress.version)
+        self.progress.state = "switched"
+        log.info("projection version %d is live", self.progress.version)
