@@ -21,7 +21,7 @@ import av
 
 from gateway import auth
 from gateway.client import Client
-from infra import album, bench_gateway, bench_memories, server, stack
+from infra import album, bench_gateway, bench_memories, bench_replay, server, stack
 from infra.measure import cpu_seconds as _cpu
 from infra.measure import summary as _summary
 from infra.measure import timed as _timed
@@ -223,6 +223,7 @@ def run(settings: Settings, out: Path, repeat: int = 3, requests: int = 10) -> d
     report["search"] = bench_memories.bench_search(settings, work)
     report["upload"] = bench_upload(settings, clips, work, repeat)
     server.stop(settings)
+    report["replay"] = bench_replay.bench_replay(settings, work)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     return report
