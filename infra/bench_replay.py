@@ -65,8 +65,9 @@ async def produce_log(settings: Settings, events: Iterable[Event], total: int, s
 
 def replay_once(settings: Settings, buffered: bool, limit: int | None = None) -> dict[str, Any]:
     """One replay into a fresh version; ``limit`` stops it after that many events (row-at-a-time baseline)."""
-    versions = Versions(MetadataStore(settings.clickhouse).client)
-    version = versions.begin("beginning")
+    store = MetadataStore(settings.clickhouse)
+    version = Versions(store.client).begin("beginning")
+    store.close()
     services = ReplayServices.for_version(settings, version, buffered=buffered)
     replay = Replay(settings, services, "beginning")
 

@@ -36,7 +36,8 @@ class Connection:
         if database != "default":
             # A projection version other than the first (projections/versions.py): its own database.
             self.client.command(f"CREATE DATABASE IF NOT EXISTS {database}")
-            self.client = clickhouse_connect.get_client(dsn=dsn, database=database)
+            first, self.client = self.client, clickhouse_connect.get_client(dsn=dsn, database=database)
+            first.close()  # chDB serves one path per process and lets go of it only when every client is closed
         for statement in (*DDL, *VIEWS):
             self.client.command(statement)
 

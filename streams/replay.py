@@ -168,9 +168,13 @@ class Replay:
     ) -> Replay:
         """Resume the unfinished replay if there is one (unless ``fresh``), else begin a new version."""
         parse_source(source)
-        versions = Versions(MetadataStore(settings.clickhouse).client)
-        unfinished = None if fresh else versions.building()
-        version, source = unfinished if unfinished else (versions.begin(source), source)
+        store = MetadataStore(settings.clickhouse)
+        try:
+            versions = Versions(store.client)
+            unfinished = None if fresh else versions.building()
+            version, source = unfinished if unfinished else (versions.begin(source), source)
+        finally:
+            store.close()
         if unfinished:
             log.info("resuming the replay into version %d (from %s)", version, source)
         return cls(settings, ReplayServices.for_version(settings, version, keyring), source)

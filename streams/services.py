@@ -89,6 +89,7 @@ class Services:
         if version is None:
             version = Versions(store.client).live()
         if version != 0:
+            store.close()
             store = MetadataStore(settings.clickhouse, database(version))
             log.info("projection version %d", version)
         return cls(

@@ -8,6 +8,7 @@ table (without write times) and every Qdrant point with its payload. Real chDB a
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,8 +54,12 @@ class Stores:
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
-    return Stores(tmp_path_factory.mktemp("rebuild"))
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
+    opened = Stores(tmp_path_factory.mktemp("rebuild"))
+    yield opened
+    # chDB serves one path per process: later tests open their own
+    opened.live.close()
+    opened.replayed.close()
 
 
 def deliver(services: ReplayServices, name: str, event: dict) -> None:

@@ -74,7 +74,9 @@ def test_an_interrupted_replay_resumes_and_equals_a_fresh_one(settings: Settings
     assert seen[0] >= 90, "resumed from its checkpoint, not from the beginning"
     assert done.state == "switched" and done.done == 272
     assert done.skipped >= 9 * 1  # the forgotten user's events no longer open; the deleted capture's are dropped
-    assert Versions(MetadataStore(settings.clickhouse).client).live() == done.version
+    store = MetadataStore(settings.clickhouse)
+    assert Versions(store.client).live() == done.version
+    store.close()
 
     fresh = Replay.start(settings, fresh=True)
     again = asyncio.run(fresh.run())
