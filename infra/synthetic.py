@@ -40,9 +40,13 @@ class Log:
     def _vector(self, size: int) -> list[float]:
         return [self.rng.random() - 0.5 for _ in range(size)]
 
-    def _event(self, user: str, **fields: Any) -> dict[str, Any]:
+    def tick(self) -> datetime:
+        """The log's clock, one millisecond on: every event happens after the one before."""
         self.clock += timedelta(milliseconds=1)
-        return {"event_id": self._id(), "user_id": user, "occurred_at": self.clock, "causation_id": None, **fields}
+        return self.clock
+
+    def _event(self, user: str, **fields: Any) -> dict[str, Any]:
+        return {"event_id": self._id(), "user_id": user, "occurred_at": self.tick(), "causation_id": None, **fields}
 
     def events(self, count: int) -> Iterator[Event]:
         """At least ``count`` events, whole captures at a time."""

@@ -12,6 +12,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from projections.clickhouse import MetadataStore
+
 LIVE, BUILDING, RETIRED = "live", "building", "retired"
 
 DDL = """CREATE TABLE IF NOT EXISTS default.projection_versions (
@@ -64,3 +66,14 @@ class Versions:
         self.client.insert(
             "default.projection_versions", [row], column_names=["version", "state", "source", "changed_at", "revision"]
         )
+
+
+def open_store(dsn: str, version: int | None = None) -> tuple[MetadataStore, int]:
+    """The ClickHouse read model of ``version``, or of the live one, and which version that is."""
+    store = MetadataStore(dsn)
+    if version is None:
+        version = Versions(store.client).live()
+    if version != 0:
+        store.close()  # chDB serves one path per process and lets go of it only when every client is closed
+        store = MetadataStore(dsn, database(version))
+    return store, version

@@ -12,6 +12,7 @@ Events of forgotten users no longer open (streams/sealing.py) and are skipped, s
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -117,18 +118,14 @@ class ReplayServices(Services):
 
     def unbuffered(self) -> Services:
         """The same version's stores writing at once, for live processing after the switch."""
-        vectors = {name: _inner(v) for name, v in self.collections.items()}
-        return Services(
-            settings=self.settings,
+        live = dataclasses.replace(
+            self,
             store=MetadataStore(self.settings.clickhouse, database(self.version)),
             vectors=_inner(self.vectors),
-            blobs=self.blobs,
-            registry=self.registry,
-            send=self.send,
-            collections=vectors,
-            version=self.version,
-            keyring=self.keyring,
+            collections={name: _inner(v) for name, v in self.collections.items()},
         )
+        live.buffered = False  # collections it opens later write at once too
+        return live
 
 
 def _wrap(store: VectorStore, buffered: bool) -> VectorStore:

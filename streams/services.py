@@ -11,7 +11,7 @@ from typing import Any
 from infra.settings import Settings
 from projections.clickhouse import MetadataStore
 from projections.vectors import VectorStore, collection_name, open_collections, open_vectors
-from projections.versions import Versions, database
+from projections.versions import open_store
 from schemas.codec import Registry, registry
 from streams import faces, sealing
 from streams.blobs import BlobStore
@@ -85,13 +85,8 @@ class Services:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         blobs = BlobStore(settings)
         blobs.ensure_bucket()
-        store = MetadataStore(settings.clickhouse)
-        if version is None:
-            version = Versions(store.client).live()
-        if version != 0:
-            store.close()
-            store = MetadataStore(settings.clickhouse, database(version))
-            log.info("projection version %d", version)
+        store, version = open_store(settings.clickhouse, version)
+        log.info("projection version %d", version)
         return cls(
             settings=settings,
             store=store,
@@ -157,13 +152,16 @@ class Services:
     def decode(self, value: bytes) -> tuple[str, dict[str, Any]]:
         return sealing.decode(self.registry, self.keys, value)
 
+    def _sealed_unless_erased(self, event_name: str, event: dict[str, Any]) -> bytes | None:
+        """The event's bytes, or None when it is about something erased meanwhile (an agent finishing a forgotten
+        user's capture): such an event is dropped rather than sealed under a new key."""
+        return None if self.erased(event_name, event) else self.encode(event_name, event)
+
     async def emit(self, event_name: str, event: dict[str, Any]) -> dict[str, Any]:
-        """Send an event; one about something erased meanwhile (an agent finishing a forgotten user's capture) is
-        dropped rather than sealed under a new key."""
-        if await asyncio.to_thread(self.erased, event_name, event):
+        value = await asyncio.to_thread(self._sealed_unless_erased, event_name, event)
+        if value is None:
             log.info("%s %s user=%s not sent: about something erased", event_name, event["event_id"], event["user_id"])
             return event
-        value = await asyncio.to_thread(self.encode, event_name, event)
         await self.send(EVENT_TOPICS[event_name], event["user_id"].encode(), value)
         log.info("%s %s user=%s", event_name, event["event_id"], event["user_id"])
         return event

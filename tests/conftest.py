@@ -24,10 +24,9 @@ from gateway.client import Client
 from infra import album, kafka, seaweed, server, stack
 from infra.process import running_pid
 from infra.settings import Settings, load_settings
-from projections.clickhouse import MetadataStore
 from projections.tables import TABLES
 from projections.vectors import open_collections
-from projections.versions import Versions, database
+from projections.versions import open_store
 from schemas.codec import registry
 from streams import sealing
 from streams.blobs import BlobStore
@@ -261,12 +260,7 @@ def decode_all(settings: Settings, messages: list[tuple[bytes, bytes]]) -> list[
 def snapshot(settings: Settings, version: int | None = None) -> dict[str, object]:
     """The projections of a stopped server (the live version, or ``version``): ClickHouse rows and Qdrant points,
     without processing times."""
-    store = MetadataStore(settings.clickhouse)
-    if version is None:
-        version = Versions(store.client).live()
-    if version:
-        store.close()
-        store = MetadataStore(settings.clickhouse, database(version))
+    store, version = open_store(settings.clickhouse, version)
     collections = open_collections(settings.qdrant, version=version)
     try:
         points = {name: c.points() for name, c in collections.items()}

@@ -87,7 +87,7 @@ class RebuildEqualsLive(RuleBasedStateMachine):
     def _event(self, user: str, **fields: object) -> dict:
         """A new event at the next tick of the log's clock."""
         event = new_event(user, **fields)
-        event["occurred_at"] = self.synthetic._event(user)["occurred_at"]
+        event["occurred_at"] = self.synthetic.tick()
         return event
 
     def active(self) -> list[str]:
