@@ -41,6 +41,7 @@ lint: install
     {{bin}}/ruff format --check .
     {{bin}}/mypy streams schemas projections gateway infra
 
-# Measure render, probe and memory latency against their baselines; JSON in bench/out/results.json
+# Measure everything against its baselines; JSON and report in bench/out, the committed copy in bench/report
 bench: install
     {{bin}}/reverie bench --out bench/out/results.json
+    {{bin}}/python -m infra.report bench/out/results.json bench/report

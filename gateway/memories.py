@@ -84,6 +84,10 @@ async def ask_for_memory(services: Services, user: str, text: str, target: float
     cached = await asyncio.to_thread(services.store.cached_memory, user, key)
     if cached is not None:
         memory_id = cached["memory_id"]
+        # recorded so analysts see the cache hit ratio; the memory itself is not touched
+        await services.emit_new(
+            "MemoryServedFromCache", user, memory_id=memory_id, text=text, query=json.dumps(said), cache_key=key
+        )
         return 200, {"memory_id": memory_id, "status": "rendered", "cached": True, "query": said, **_links(memory_id)}
     memory_id = str(uuid.uuid4())
     await services.emit_new(

@@ -3,15 +3,19 @@
 - render: the stream-copy montage against a full decode + x264 re-encode of the same segments;
 - probe: seconds of PyAV probing per second of 1080p video;
 - memory and search: see infra/bench_memories.py.
+
+Beside the JSON, infra/report.py writes the report: one Markdown table of the headline figures and PNG plots.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import statistics
 import time
+from datetime import UTC, datetime
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
@@ -25,9 +29,12 @@ from infra import album, bench_gateway, bench_memories, bench_replay, server, st
 from infra.measure import cpu_seconds as _cpu
 from infra.measure import summary as _summary
 from infra.measure import timed as _timed
+from infra.report import write_report
 from infra.settings import Settings
 from streams import faces, geocode, media, mezzanine, montage, select, speech, vision
 from streams.blobs import BlobStore
+
+log = logging.getLogger("reverie.bench")
 
 
 def reencode(cuts: list[montage.Cut], out_path: Path) -> None:
@@ -205,6 +212,7 @@ def run(settings: Settings, out: Path, repeat: int = 3, requests: int = 10) -> d
     work.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "pyav": av.__version__},
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "render": bench_render(clips, work, repeat),
         "probe": bench_probe(clips, repeat),
         "prepare": bench_prepare(clips, work, repeat),
@@ -226,4 +234,11 @@ def run(settings: Settings, out: Path, repeat: int = 3, requests: int = 10) -> d
     report["replay"] = bench_replay.bench_replay(settings, work)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
+    try:
+        written = write_report(report, out.parent)
+        log.info("report: %s", ", ".join(str(p) for p in written))
+    except Exception:
+        # the JSON is on disk already: a plotting failure must not cost a run of measurements that took most of an
+        # hour, and the report is rebuilt from the JSON alone
+        log.exception("the report failed; rebuild it with python -m infra.report %s <folder>", out)
     return report

@@ -99,9 +99,12 @@ def _bench(args: argparse.Namespace) -> None:
 
     from infra import bench  # noqa: PLC0415
 
-    report = bench.run(load_settings(), Path(args.out), repeat=args.repeat, requests=args.requests)
-    print(json.dumps(report, indent=2))
-    print(f"written to {args.out}")
+    out = Path(args.out)
+    bench.run(load_settings(), out, repeat=args.repeat, requests=args.requests)
+    # the JSON holds every sample (thousands of lines); the Markdown table is what a person reads
+    table = out.parent / "report.md"
+    print(table.read_text() if table.exists() else f"(no report beside {out})")
+    print(f"written to {out} and {table}")
 
 
 def main(argv: list[str] | None = None) -> None:

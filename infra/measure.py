@@ -1,4 +1,5 @@
-"""Timing helpers of the benchmarks: wall-clock runs, CPU seconds, and a summary of a list of runs."""
+"""Timing helpers of the benchmarks: wall-clock runs, CPU seconds, and a summary of a list of runs (with the runs
+themselves, for infra/report.py's plots)."""
 
 from __future__ import annotations
 
@@ -17,13 +18,16 @@ def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
     return times
 
 
-def summary(times: list[float]) -> dict[str, float]:
+def summary(times: list[float]) -> dict[str, Any]:
     ordered = sorted(times)
     return {
         "min_s": round(ordered[0], 4),
         "median_s": round(statistics.median(ordered), 4),
         "p95_s": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 4),
         "runs": len(times),
+        # every run, in the order measured: the report plots the distributions, and a drift over the runs (a cache
+        # warming, a disk filling) shows only in that order
+        "samples_s": [round(t, 5) for t in times],
     }
 
 

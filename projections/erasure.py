@@ -19,7 +19,8 @@ CAPTURE_TABLES = (
     "captures", "clips", "places", "faces", "rejections", "frames", "frame_tags", "shots", "transcripts", "assets",
     "recordings",
 )  # fmt: skip
-USER_TABLES = ("people", "user_settings", "enrolments", "user_places", "devices", "memories")
+USER_TABLES = ("people", "user_settings", "enrolments", "user_places", "devices", "memories", "memory_cache_hits")
+MEMORY_TABLES = ("memories", "memory_cache_hits")
 TOMBSTONE_CACHE_S = 10.0  # another process's erasure is seen within this (see docs of the erasure test)
 
 
@@ -62,11 +63,12 @@ class ErasureTables(Connection):
             )
 
     def purge_memories(self, user_id: str, memory_ids: list[str]) -> None:
-        self._command(
-            "DELETE FROM memories WHERE user_id = {u:String} AND memory_id IN {m:Array(String)}",
-            u=user_id,
-            m=memory_ids,
-        )
+        for table in MEMORY_TABLES:
+            self._command(
+                f"DELETE FROM {table} WHERE user_id = {{u:String}} AND memory_id IN {{m:Array(String)}}",
+                u=user_id,
+                m=memory_ids,
+            )
 
     def purge_user(self, user_id: str) -> None:
         for table in (*CAPTURE_TABLES, *USER_TABLES):

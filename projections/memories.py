@@ -36,6 +36,20 @@ class MemoryTables(Connection):
             },
         )
 
+    def record_cache_hit(self, event: dict[str, Any]) -> None:
+        self._insert(
+            "memory_cache_hits",
+            {
+                "user_id": event["user_id"],
+                "event_id": event["event_id"],
+                "memory_id": event["memory_id"],
+                "text": event["text"],
+                "cache_key": event.get("cache_key") or "",
+                "served_at": event["occurred_at"],
+                "version": version_of(event["occurred_at"]),
+            },
+        )
+
     def memory(self, user_id: str, memory_id: str) -> list[dict[str, Any]]:
         """Every stage row of one memory, oldest first."""
         rows = self._rows(

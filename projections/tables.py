@@ -95,6 +95,11 @@ DDL = (
         user_id String, capture_id String, event_id String, object_key String, stage LowCardinality(String),
         reason String, rejected_at DateTime64(3, 'UTC'), version UInt64
     ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, capture_id)""",
+    # one row per request answered from the cache (MemoryServedFromCache), keyed by its event
+    """CREATE TABLE IF NOT EXISTS memory_cache_hits (
+        user_id String, event_id String, memory_id String, text String, cache_key String,
+        served_at DateTime64(3, 'UTC'), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY (user_id, event_id)""",
 )
 
 TABLES = (
@@ -107,6 +112,7 @@ TABLES = (
     "faces",
     "people",
     "memories",
+    "memory_cache_hits",
     "rejections",
     "recordings",
     "user_settings",
@@ -137,4 +143,5 @@ VOLATILE = {
     "transcripts": ("event_id", "version", "heard_at"),
     "devices": ("event_id", "version", "changed_at"),
     "tombstones": ("event_id", "version", "erased_at"),
+    "memory_cache_hits": ("version",),
 }

@@ -1,6 +1,6 @@
 """Views for analysts over the same tables the product reads: uploads per day, enrichment lag per stage, memory
-latency, top requests. They hold no data, so a replay rebuilds them with their tables. Example SQL is in the
-README; ``reverie sql "…"`` runs a read-only query and prints a table (Connection.analyst_query).
+latency, cache hit ratio, top requests. They hold no data, so a replay rebuilds them with their tables. Example SQL is
+in the README; ``reverie sql "…"`` runs a read-only query and prints a table (Connection.analyst_query).
 """
 
 from __future__ import annotations
@@ -26,6 +26,11 @@ def _stage_lag(stage: str, table: str, column: str, condition: str) -> str:
     )
 
 
+_REQUESTS = (
+    "SELECT user_id, memory_id, text, occurred_at AS at, false AS cached FROM memories FINAL WHERE stage = 'requested'"
+    " UNION ALL SELECT user_id, memory_id, text, served_at AS at, true AS cached FROM memory_cache_hits FINAL"
+)
+
 VIEWS = (
     """CREATE OR REPLACE VIEW uploads_per_day AS
         SELECT toDate(uploaded_at) AS day, user_id, count() AS uploads, sum(size_bytes) AS bytes
@@ -43,7 +48,14 @@ VIEWS = (
             countIf(stage = 'failed') > 0 AS failed
         FROM memories FINAL GROUP BY user_id, memory_id
         HAVING countIf(stage = 'requested') > 0""",
+    # every request is either planned (a 'requested' stage) or answered from the cache (a hit)
+    f"CREATE OR REPLACE VIEW memory_requests AS {_REQUESTS}",
+    """CREATE OR REPLACE VIEW cache_hit_ratio AS
+        SELECT toDate(at) AS day, count() AS requests, countIf(cached) AS hits,
+            round(hits / requests, 4) AS ratio
+        FROM memory_requests GROUP BY day""",
     """CREATE OR REPLACE VIEW top_requests AS
-        SELECT lower(trim(BOTH ' ' FROM text)) AS request, count() AS times, uniqExact(user_id) AS users
-        FROM memories FINAL WHERE stage = 'requested' GROUP BY request""",
+        SELECT lower(trim(BOTH ' ' FROM text)) AS request, count() AS times, uniqExact(user_id) AS users,
+            countIf(cached) AS cached
+        FROM memory_requests GROUP BY request""",
 )

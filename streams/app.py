@@ -62,10 +62,13 @@ class StreamApp:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._services: Services | None = None
+        (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)  # faust makes only the last folder
         self.app = faust.App(
             settings.app_id,
             broker=f"kafka://{settings.kafka_bootstrap}",
             store="memory://",
+            # Faust keeps a small table-state folder; it belongs with the rest of the data, not in the cwd.
+            datadir=str(settings.data_dir / "faust" / "{conf.name}-data"),
             web_enabled=False,
             processing_guarantee=settings.processing_guarantee,
             topic_partitions=settings.kafka_partitions,

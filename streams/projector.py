@@ -111,6 +111,7 @@ PROJECTIONS: dict[str, Callable[[Services, Event], None]] = {
     "MemoryPlayable": _memory_stage("playable"),
     "MemoryRendered": _memory_stage("rendered"),
     "MemoryFailed": _memory_stage("failed"),
+    "MemoryServedFromCache": lambda s, e: s.store.record_cache_hit(e),
 }
 
 

@@ -35,6 +35,7 @@ EVENT_TOPICS = {
     "MemoryPlayable": "memories",
     "MemoryRendered": "memories",
     "MemoryFailed": "memories",
+    "MemoryServedFromCache": "memories",
     "PlaceResolved": "enrichments",
     "FramesSampled": "enrichments",
     "TranscriptExtracted": "enrichments",

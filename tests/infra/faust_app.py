@@ -11,6 +11,7 @@ app = faust.App(
     broker=f"kafka://{os.environ['FAUST_TEST_BROKER']}",
     store="memory://",
     web_enabled=False,
+    datadir=os.environ["FAUST_TEST_DATADIR"],
     processing_guarantee="exactly_once",
     topic_partitions=2,
     topic_replication_factor=1,

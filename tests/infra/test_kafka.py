@@ -52,7 +52,12 @@ def test_faust_tables_consumer_groups_and_transactions_work(stack_settings: Sett
 
     asyncio.run(topics())
     produce(settings, "in", [(b"k%d" % (i % 3), b"v%d" % i) for i in range(30)])
-    env = {**os.environ, "FAUST_TEST_PREFIX": prefix, "FAUST_TEST_BROKER": settings.kafka_bootstrap}
+    env = {
+        **os.environ,
+        "FAUST_TEST_PREFIX": prefix,
+        "FAUST_TEST_BROKER": settings.kafka_bootstrap,
+        "FAUST_TEST_DATADIR": str(tmp_path / "faust-data"),
+    }
     log = tmp_path / "faust.log"
     with open(log, "wb") as out:
         worker = subprocess.Popen(

@@ -13,12 +13,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from infra import sql
 from infra.album import encode_clip
 from infra.demo import verify_mp4
 from infra.settings import Settings
 from streams.places import format_iso6709
 from streams.weights import shipped
-from tests.conftest import Served, isolated, upload_album, wait_for
+from tests.conftest import Served, isolated, settle, upload_album, wait_for
 
 pytestmark = pytest.mark.integration
 GROUP_AT = "2025-06-13T12:00:00Z"
@@ -125,6 +126,12 @@ def test_the_same_request_on_an_unchanged_album_is_answered_from_the_cache(album
     again = client.http.post("/v1/memories", json={"text": "tokyo  in september 2025", "target_seconds": 12})
     assert again.status_code == 200 and again.json()["cached"] is True
     assert again.json()["memory_id"] == first["memory_id"]
+    # the hit is an event too (MemoryServedFromCache), so analysts see the ratio
+    settle(served)
+    hits = "SELECT memory_id, text FROM memory_cache_hits WHERE user_id = 'wearer'"
+    assert sql.query(served.settings, hits)[1] == [[first["memory_id"], "tokyo  in september 2025"]]
+    _, ratio = sql.query(served.settings, "SELECT sum(hits), sum(requests) FROM cache_hit_ratio")
+    assert ratio[0][0] == 1 and ratio[0][1] >= 2
     # a new capture moves the album's version: the request is planned afresh
     extra = tmp_path / "x.mp4"
     encode_clip(extra, np.full((90, 160, 3), 90, np.uint8), {}, 320, 180, 2)

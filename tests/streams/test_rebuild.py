@@ -78,6 +78,7 @@ class RebuildEqualsLive(RuleBasedStateMachine):
         self.synthetic = Log(seed=0, users=1)
         self.captures: dict[str, list[dict]] = {u: [] for u in USERS}  # uploads not deleted
         self.people: dict[str, list[str]] = {u: [] for u in USERS}
+        self.memories: dict[str, list[dict]] = {u: [] for u in USERS}  # requests whose memory was not deleted
         self.forgotten: set[str] = set()
 
     def _happen(self, name: str, event: dict) -> None:
@@ -141,6 +142,15 @@ class RebuildEqualsLive(RuleBasedStateMachine):
         user = data.draw(st.sampled_from(self.active()))
         fields = {"memory_id": self.synthetic._id(), "text": text, "target_seconds": None, "query": None}
         self._happen("MemoryRequested", self._event(user, **fields, cache_key=None))
+        self.memories[user].append(fields)
+
+    @precondition(lambda self: any(self.memories[u] for u in self.active()))
+    @rule(data=st.data())
+    def serve_from_cache(self, data: st.DataObject) -> None:
+        user = data.draw(st.sampled_from([u for u in self.active() if self.memories[u]]))
+        asked = data.draw(st.sampled_from(self.memories[user]))
+        fields = {"memory_id": asked["memory_id"], "text": asked["text"], "query": None, "cache_key": "k"}
+        self._happen("MemoryServedFromCache", self._event(user, **fields))
 
     @precondition(lambda self: any(self.captures[u] for u in self.active()))
     @rule(data=st.data())
@@ -148,7 +158,12 @@ class RebuildEqualsLive(RuleBasedStateMachine):
         user = data.draw(st.sampled_from([u for u in self.active() if self.captures[u]]))
         upload = data.draw(st.sampled_from(self.captures[user]))
         self.captures[user].remove(upload)
-        fields = {"capture_id": upload["capture_id"], "object_key": upload["object_key"], "memory_ids": []}
+        # the memories that used the capture go with it (the model's requests name no segments: draw some)
+        asked = self.memories[user]
+        used = data.draw(st.lists(st.sampled_from(asked), unique_by=lambda m: m["memory_id"]) if asked else st.just([]))
+        self.memories[user] = [m for m in self.memories[user] if m not in used]
+        memory_ids = [m["memory_id"] for m in used]
+        fields = {"capture_id": upload["capture_id"], "object_key": upload["object_key"], "memory_ids": memory_ids}
         self._happen("CaptureDeleted", self._event(user, **fields))
 
     @precondition(lambda self: self.active())
