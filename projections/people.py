@@ -139,6 +139,13 @@ class PeopleTables(Connection):
         )
         return rows[0] if rows else None
 
+    def named_people(self, user_id: str) -> list[dict[str, Any]]:
+        """Every person the user named, by id (whether or not a face of them is still on record)."""
+        return self._rows(
+            "SELECT person_id, name, relationship FROM people FINAL WHERE user_id = {u:String} ORDER BY person_id",
+            u=user_id,
+        )
+
     def name_of(self, user_id: str, person_id: str) -> dict[str, Any] | None:
         rows = self._rows(
             "SELECT name, relationship FROM people FINAL WHERE user_id = {u:String} AND person_id = {p:String}",

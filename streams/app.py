@@ -34,6 +34,7 @@ from streams import (
     enrich_speech,
     enrich_visual,
     enrol,
+    entity_state,
     erase,
     people,
     planner,
@@ -114,13 +115,14 @@ class StreamApp:
     def attach(self, services: Services) -> None:
         self._services = services
 
-    async def send(self, topic: str, key: bytes | None, value: bytes) -> None:
+    async def send(self, topic: str, key: bytes | None, value: bytes | None) -> None:
         """Produce and wait for the broker's acknowledgement."""
         pending = await self.topics[topic].send(key=key, value=value)
         await pending
 
     async def _project(self, name: str, record: dict[str, Any]) -> None:
         await projector.on_event(self.services(), name, record)
+        await entity_state.publish(self.services(), name, record)
 
     def _agent(self, name: str, channel: Any, handle: Callable[[str, dict[str, Any]], Awaitable[None]]) -> None:
         async def agent(stream: faust.StreamT) -> None:

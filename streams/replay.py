@@ -28,7 +28,7 @@ from projections.clickhouse import MetadataStore
 from projections.vectors import VectorStore, open_vectors
 from projections.versions import Versions, database
 from schemas.codec import DecodeError, registry
-from streams import projector
+from streams import projector, topics
 from streams.blobs import BlobStore
 from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
 from streams.sealing import KeyDestroyed, Keyring, SealError
@@ -82,7 +82,7 @@ class ReplayServices(Services):
     ) -> ReplayServices:
         """``keyring``: the live process's, when the replay runs inside it (a key it destroys is gone here too)."""
 
-        async def no_send(topic: str, key: bytes | None, value: bytes) -> None:
+        async def no_send(topic: str, key: bytes | None, value: bytes | None) -> None:
             raise RuntimeError("a replay emits no events")
 
         blobs = BlobStore(settings)
@@ -204,10 +204,7 @@ class Replay:
         return self.progress
 
     async def _assign(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
-        topics = [self.settings.topic(t) for t in PROJECTED_TOPICS]
-        await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka's only way to learn them
-        cluster = consumer._client.cluster  # noqa: SLF001
-        parts = [TopicPartition(t, p) for t in topics for p in sorted(cluster.partitions_for_topic(t) or ())]
+        parts = await topics.partitions(consumer, [self.settings.topic(t) for t in PROJECTED_TOPICS])
         consumer.assign(parts)
         saved = await asyncio.to_thread(self._checkpoints)
         first = await consumer.beginning_offsets(parts)

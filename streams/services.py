@@ -54,12 +54,13 @@ EVENT_TOPICS = {
     "CaptureDeleted": "captures",
     "UserForgotten": "people",
     "DeadLettered": "dead-letter",
+    "EntityState": "entity-state",  # compacted: streams/entity_state.py
 }
 TOPICS = tuple(dict.fromkeys(EVENT_TOPICS.values()))
 PROJECTED_TOPICS = ("captures", "media", "enrichments", "people", "memories")  # what the projector reads
 
 # (topic name without prefix, key, value) → acknowledged by the broker
-Send = Callable[[str, bytes | None, bytes], Awaitable[None]]
+Send = Callable[[str, bytes | None, bytes | None], Awaitable[None]]  # a None value is a tombstone
 
 
 @dataclass

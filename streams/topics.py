@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -19,6 +20,16 @@ log = logging.getLogger("reverie.topics")
 
 # Replay rebuilds projections from the log, so events are kept forever; the dead-letter topic for 30 days.
 RETENTION = {"dead-letter": str(30 * 24 * 3600 * 1000)}
+# Entity state (streams/entity_state.py) is a snapshot per user: only the newest one matters, and a forgotten
+# user's tombstone must remove the rest from disk soon, so segments roll hourly and are cleaned at 10 % dirt.
+COMPACTED = {
+    "entity-state": {
+        "cleanup.policy": "compact",
+        "segment.ms": str(3600 * 1000),
+        "min.cleanable.dirty.ratio": "0.1",
+        "delete.retention.ms": str(24 * 3600 * 1000),
+    }
+}
 
 
 def topic_configs(settings: Settings) -> list[NewTopic]:
@@ -27,10 +38,17 @@ def topic_configs(settings: Settings) -> list[NewTopic]:
             settings.topic(name),
             num_partitions=settings.kafka_partitions,
             replication_factor=1,
-            topic_configs={"retention.ms": RETENTION.get(name, "-1")},
+            topic_configs=COMPACTED.get(name, {"retention.ms": RETENTION.get(name, "-1")}),
         )
         for name in TOPICS
     ]
+
+
+async def partitions(consumer: AIOKafkaConsumer, names: list[str]) -> list[TopicPartition]:
+    """Every partition of these (full) topic names, for a consumer that assigns them itself."""
+    await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka's only way to learn them
+    cluster = consumer._client.cluster  # noqa: SLF001
+    return [TopicPartition(t, p) for t in names for p in sorted(cluster.partitions_for_topic(t) or ())]
 
 
 async def ensure_topics(settings: Settings) -> list[str]:

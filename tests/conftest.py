@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from gateway import auth
@@ -28,12 +28,11 @@ from projections.tables import TABLES
 from projections.vectors import open_collections
 from projections.versions import open_store
 from schemas.codec import registry
-from streams import sealing
+from streams import sealing, topics
 from streams.blobs import BlobStore
 from streams.events import new_event
 from streams.lag import consumer_lag
 from streams.sealing import Keyring
-from streams.topics import ensure_topics
 
 
 def free_port() -> int:
@@ -197,7 +196,7 @@ def upload_album(client: Client, clips: list[tuple[album.SampleClip, Path]]) -> 
 
 def produce(settings: Settings, topic: str, items: list[tuple[bytes | None, bytes]]) -> None:
     async def go() -> None:
-        await ensure_topics(settings)
+        await topics.ensure_topics(settings)
         producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
         await producer.start()
         try:
@@ -222,10 +221,7 @@ def read_topic(settings: Settings, topic: str, expect: int = 0, timeout: float =
         await consumer.start()
         try:
             name = settings.topic(topic)
-            parts = [
-                TopicPartition(name, p)
-                for p in (consumer.partitions_for_topic(name) or await _partitions(consumer, name))
-            ]
+            parts = await topics.partitions(consumer, [name])
             consumer.assign(parts)
             await consumer.seek_to_beginning(*parts)
             found: list[tuple[bytes, bytes]] = []
@@ -244,11 +240,6 @@ def read_topic(settings: Settings, topic: str, expect: int = 0, timeout: float =
             await consumer.stop()
 
     return asyncio.run(go())
-
-
-async def _partitions(consumer: AIOKafkaConsumer, name: str) -> set[int]:
-    await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public call for this
-    return consumer.partitions_for_topic(name) or set()
 
 
 def decode_all(settings: Settings, messages: list[tuple[bytes, bytes]]) -> list[tuple[str, dict]]:
