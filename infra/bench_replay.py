@@ -118,5 +118,6 @@ def bench_replay(
         "batched_vs_row_ratio": round(batched["events_per_s"] / max(row["events_per_s"], 1e-9), 1),
         "goal_events_per_s": 20_000,
         "note": "synthetic log: 9 events per capture, 4 vectors (64 and 3 x 384 floats), all sealed per user;"
-        " row at a time measured on the first events of the same log",
+        " decoded in a second process while the main one projects; row at a time measured on the first events"
+        " of the same log",
     }

@@ -15,6 +15,7 @@ import asyncio
 import dataclasses
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -27,11 +28,12 @@ from projections.buffered import BufferedStore, BufferedVectors
 from projections.clickhouse import MetadataStore
 from projections.vectors import VectorStore, open_vectors
 from projections.versions import Versions, database
-from schemas.codec import DecodeError, registry
+from schemas.codec import registry
 from streams import projector, topics
 from streams.blobs import BlobStore
+from streams.decoder import Decoded, Decoder
 from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
-from streams.sealing import KeyDestroyed, Keyring, SealError
+from streams.sealing import Keyring
 from streams.services import PROJECTED_TOPICS, Services
 
 log = logging.getLogger("reverie.replay")
@@ -41,6 +43,7 @@ CHECKPOINTS = """CREATE TABLE IF NOT EXISTS replay_checkpoints (
 ) ENGINE = ReplacingMergeTree(revision) ORDER BY (topic, partition)"""
 FLUSH_ROWS = 20_000  # rows held before a flush; a checkpoint follows every flush
 FLUSH_SECONDS = 2.0
+DECODE_AHEAD = 8  # batches handed to the decoder process ahead: enough to keep it busy through a flush
 
 
 @dataclass
@@ -188,6 +191,7 @@ class Replay:
             max_partition_fetch_bytes=16 * 1024 * 1024,
         )
         await consumer.start()
+        self.decoder = Decoder(self.settings)
         try:
             parts = await self._assign(consumer)
             await self._read_to_end(consumer, parts, on_progress)
@@ -198,6 +202,7 @@ class Replay:
             log.exception("replay into version %d failed", self.progress.version)
             raise
         finally:
+            self.decoder.close()
             await consumer.stop()
         if on_progress:
             on_progress(self.progress)
@@ -229,13 +234,22 @@ class Replay:
         self.progress.total = sum(ends[tp] - self._origin[tp] for tp in parts)
         self.progress.done = sum(positions[tp] - self._origin[tp] for tp in parts)
         flushed = time.monotonic()
-        while any(positions[tp] < ends[tp] for tp in parts):
-            batches = await consumer.getmany(*parts, timeout_ms=500, max_records=self.batch)
-            messages = [m for tp in batches for m in batches[tp]]
-            await asyncio.to_thread(self._project, messages)
-            for tp, got in batches.items():
-                if got:
-                    positions[tp] = got[-1].offset + 1
+        fetched = dict(positions)
+        # batches being decoded in the other process, in order, with the positions reached after each
+        ahead: deque[tuple[asyncio.Future[list[Decoded]], list[Any], dict[TopicPartition, int]]] = deque()
+        while ahead or any(fetched[tp] < ends[tp] for tp in parts):
+            while len(ahead) < DECODE_AHEAD and any(fetched[tp] < ends[tp] for tp in parts):
+                batches = await consumer.getmany(*parts, timeout_ms=500, max_records=self.batch)
+                messages = [m for tp in batches for m in batches[tp]]
+                for tp, got in batches.items():
+                    if got:
+                        fetched[tp] = got[-1].offset + 1
+                if messages:
+                    ahead.append((self.decoder.decode([m.value for m in messages]), messages, dict(fetched)))
+            if not ahead:
+                continue
+            decoding, messages, positions = ahead.popleft()
+            await asyncio.to_thread(self._project, messages, await decoding)
             self.progress.done = sum(positions[tp] - self._origin[tp] for tp in parts)
             if self.services.held >= FLUSH_ROWS or time.monotonic() - flushed > FLUSH_SECONDS:
                 await asyncio.to_thread(self._flush, positions)
@@ -244,17 +258,16 @@ class Replay:
                 on_progress(self.progress)
         await asyncio.to_thread(self._flush, positions)
 
-    def _project(self, messages: list[Any]) -> None:
-        for message in messages:
-            try:
-                name, record = self.services.decode(message.value)
-            except KeyDestroyed:
+    def _project(self, messages: list[Any], decoded: list[Decoded]) -> None:
+        for message, (kind, value) in zip(messages, decoded, strict=True):
+            if kind == "destroyed":
                 self.progress.skipped += 1
                 continue
-            except (DecodeError, SealError) as exc:
+            if kind == "unreadable":
                 self.progress.unreadable += 1
-                log.warning("%s[%d]@%d is not an event: %s", message.topic, message.partition, message.offset, exc)
+                log.warning("%s[%d]@%d is not an event: %s", message.topic, message.partition, message.offset, value)
                 continue
+            name, record = value
             if self.services.erased(name, record):
                 self.progress.skipped += 1
             elif projector.project(self.services, name, record):
