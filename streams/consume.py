@@ -1,17 +1,25 @@
 """The loop every agent runs: decode, handle, retry what may pass, dead-letter what never will, go on.
 
 A message that does not decode, or whose content the handler rejects, goes to the dead-letter topic with its
-original bytes, its source position and the reason; the stream continues with the next message. Other errors
-(a store or S3 briefly away) are retried with backoff first. Handlers are idempotent, so a retry is safe.
+original bytes, its source position and the reason; the stream continues with the next message. When a service
+the handler needs is away (S3, the broker, a full disk) the message is retried with backoff until it is back,
+however long that takes: dead-lettering it would lose an event that is fine. Its partition waits meanwhile (the
+order of a user's events matters) and the consumer lag in /metrics shows it. Any other error is retried a few
+times, then dead-lettered. Handlers are idempotent, so a retry is safe.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+
+import urllib3.exceptions
+from aiokafka.errors import KafkaError
+from minio.error import ServerError
 
 from schemas.codec import DecodeError
 from streams.events import utcnow
@@ -25,8 +33,24 @@ Handler = Callable[[str, dict[str, Any]], Awaitable[None]]
 
 # Errors that say the message itself is bad: retrying cannot help.
 POISON: tuple[type[BaseException], ...] = (DecodeError, SealError, MediaError, KeyError, ValueError, TypeError)
+# Errors that say a service is away, not that the message is bad.
+UNAVAILABLE: tuple[type[BaseException], ...] = (
+    ConnectionError,
+    TimeoutError,
+    urllib3.exceptions.HTTPError,
+    KafkaError,
+    ServerError,
+)
 RETRIES = 4
 BACKOFF_S = 0.5
+MAX_BACKOFF_S = 10.0
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether retrying later can help however often it failed: a service away, or no space left on disk."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return isinstance(exc, UNAVAILABLE)
 
 
 async def consume(services: Services, agent: str, events: AsyncIterator[Any], handle: Handler) -> None:
@@ -61,19 +85,24 @@ def _position(message: Any) -> tuple[str, int, int]:
 
 
 async def _with_retries(agent: str, name: str, record: dict[str, Any], handle: Handler) -> None:
-    for attempt in range(1, RETRIES + 1):
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             await handle(name, record)
             return
         except POISON:
             raise
         except Exception as exc:
-            if attempt == RETRIES:
+            waiting = unavailable(exc)
+            if attempt >= RETRIES and not waiting:
                 raise
-            delay = BACKOFF_S * 2 ** (attempt - 1)
+            delay = min(BACKOFF_S * 2 ** (attempt - 1), MAX_BACKOFF_S)
+            why = "a service it needs is away" if waiting else "failed"
             log.warning(
-                "%s: %s %s failed (%s), retry %d in %.1fs", agent, name, record.get("event_id"), exc, attempt, delay
-            )
+                "%s: %s %s %s (%s: %s), retry %d in %.1fs",
+                agent, name, record.get("event_id"), why, exc.__class__.__name__, exc, attempt, delay,
+            )  # fmt: skip
             await asyncio.sleep(delay)
 
 
