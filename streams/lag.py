@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from infra.settings import Settings
+from streams import topics
 
 CONSUMED = ("captures", "media", "enrichments", "people", "memories")
 
@@ -18,11 +19,7 @@ async def consumer_lag(settings: Settings) -> dict[str, int]:
     await consumer.start()
     try:
         committed = await admin.list_consumer_group_offsets(settings.app_id)
-        parts = [
-            TopicPartition(settings.topic(name), p)
-            for name in CONSUMED
-            for p in sorted(await _partitions(consumer, settings.topic(name)))
-        ]
+        parts = await topics.partitions(consumer, [settings.topic(name) for name in CONSUMED])
         ends = await consumer.end_offsets(parts) if parts else {}
         lag = dict.fromkeys(CONSUMED, 0)
         for part in parts:
@@ -33,10 +30,3 @@ async def consumer_lag(settings: Settings) -> dict[str, int]:
         await consumer.stop()
         await admin.close()
 
-
-async def _partitions(consumer: AIOKafkaConsumer, name: str) -> set[int]:
-    found = consumer.partitions_for_topic(name)
-    if found is None:
-        await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public call for this
-        found = consumer.partitions_for_topic(name)
-    return found or set()

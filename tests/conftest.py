@@ -118,12 +118,12 @@ def served(settings: Settings) -> Iterator[Served]:
     s.close()
 
 
-def wait_for(fetch, done, timeout: float = 60.0):  # type: ignore[no-untyped-def]
+def wait_for(fetch, done, timeout: float = 60.0, interval: float = 0.1):  # type: ignore[no-untyped-def]
     """Poll ``fetch()`` until ``done(value)``; the read models are eventually consistent."""
     deadline = time.monotonic() + timeout
     while not done(value := fetch()):
         assert time.monotonic() < deadline, f"still {value}"
-        time.sleep(0.1)
+        time.sleep(interval)
     return value
 
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
+import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 
-from infra import seaweed
+from gateway.client import GatewayError
+from infra import seaweed, server
+from infra.demo import verify_mp4
+from infra.process import running_pid
 from infra.settings import Settings
 from schemas.codec import registry
+from streams.blobs import BlobStore, memory_key
 from streams.consume import BACKOFF_S, RETRIES
-from tests.conftest import Served, produce, read_topic, settle, stored_upload
+from tests.conftest import Served, isolated, produce, read_topic, settle, stored_upload, wait_for
 from tests.media_helpers import small_clip
 
 pytestmark = pytest.mark.integration
@@ -44,3 +52,61 @@ def test_s3_away_for_a_while_fails_uploads_cleanly_and_loses_no_event(
     assert read_topic(settings, "dead-letter") == []
     listed = client.http.get("/v1/captures").json()["captures"]
     assert sorted(c["capture_id"] for c in listed).count("while-away") == 1 and len(listed) == 2
+
+
+def test_a_worker_killed_during_a_render_finishes_the_memory_after_restart(stack_settings: Settings, tmp_path: Path):
+    settings = isolated(stack_settings, tmp_path / "data").with_(prepare_media=True)  # crossfades: a longer render
+    served = Served(settings)
+    served.start()
+    try:
+        client = served.client("rita")
+        clips = [
+            small_clip(tmp_path / f"paris-{i}.mp4", 10, 1920, 1080, 48.8584 + i / 1000, 2.2945, f"2025-06-1{i}T10:00Z")
+            for i in range(3)
+        ]
+        for capture_id in [client.upload(clip)["capture_id"] for clip in clips]:
+            client.wait_prepared(capture_id)
+        memory_id = client.request_memory("Paris", target_seconds=24)["memory_id"]
+
+        def status() -> dict:
+            try:
+                return client.memory(memory_id)
+            except GatewayError:  # not projected yet
+                return {"status": "requested"}
+
+        seen = wait_for(status, lambda m: m["status"] != "requested", interval=0.02)
+        os.kill(int(server.pidfile(settings).read_text()), signal.SIGKILL)
+        while running_pid(server.pidfile(settings)) is not None:
+            time.sleep(0.05)
+        assert seen["status"] in ("planned", "playable"), f"the kill did not land during the render: {seen}"
+        # the MP4 goes to S3 in one PUT after it is whole, and its URL only with MemoryRendered
+        assert not BlobStore(settings).exists(memory_key("rita", memory_id))
+        served.start()
+        done = client.wait_memory(memory_id, timeout=180)
+        assert done["status"] == "rendered"
+        video = tmp_path / "memory.mp4"
+        video.write_bytes(httpx.get(done["video_url"]).content)
+        assert abs(verify_mp4(video) - 30 * done["duration_s"]) <= 2
+        settle(served)
+        assert read_topic(settings, "dead-letter") == []
+    finally:
+        served.close()
+
+
+def lag_metric(served: Served, topic: str) -> float:
+    text = served.client("metrics").http.get("/metrics").text
+    line = next(line for line in text.splitlines() if line.startswith(f'reverie_consumer_lag{{topic="{topic}"}}'))
+    return float(line.split()[-1])
+
+
+def test_a_slow_consumer_shows_as_lag_until_it_catches_up(served: Served, tmp_path: Path):
+    settings = served.settings
+    clip = small_clip(tmp_path / "one.mp4", seconds=1)
+    first = stored_upload(settings, clip, "lou", "lag-0", key="raw/lou/one.mp4")
+    # many captures at once: the probe downloads and reads each, so it falls behind the producer
+    events = [{**first, "event_id": str(uuid.uuid4()), "capture_id": f"lag-{i}"} for i in range(150)]
+    produce(settings, "captures", [(b"lou", registry().encode("CaptureUploaded", e)) for e in events])
+    assert wait_for(lambda: lag_metric(served, "captures"), lambda lag: lag > 0, interval=0.02) > 0
+    settle(served)
+    assert lag_metric(served, "captures") == 0
+    assert served.client("lou").capture("lag-149")["status"] == "probed"
