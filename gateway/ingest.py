@@ -20,6 +20,12 @@ from streams.events import utcnow
 from streams.services import Services
 
 RETRY = {"Retry-After": "5"}
+# How long an upload waits for the event log to acknowledge its event. The producer keeps retrying after that
+# (until the broker is back); the device is told to retry, and its retry joins the event still on its way.
+EVENT_WAIT_S = 20.0
+KEEP_DELIVERED_S = 60.0  # a delivered upload is remembered until its capture is surely projected
+# (user, sha256) → the upload's event on its way to the log, and the capture it announces
+_in_flight: dict[tuple[str, str], tuple[asyncio.Future[Any], dict[str, Any]]] = {}
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,10 @@ async def ingest(services: Services, user_id: str, received: Received) -> tuple[
         raise ApiError(422, "the upload is empty")
     if received.sha256 is not None and received.sha256.lower() != sha256:
         raise ApiError(422, f"checksum mismatch: the device said sha256 {received.sha256}, the server got {sha256}")
+    earlier = _in_flight.get((user_id, sha256))
+    if earlier is not None:  # a retry of an upload whose event is still on its way: the same capture, once
+        await _delivered(earlier[0])
+        return earlier[1], False
     # The same bytes were already checked and stored for this user: no need to probe them again.
     known = await asyncio.to_thread(services.store.capture_by_sha, user_id, sha256)
     if known is not None:
@@ -88,8 +98,8 @@ async def ingest(services: Services, user_id: str, received: Received) -> tuple[
         await asyncio.to_thread(services.blobs.put_file, key, received.path, content_type)
     except Exception as exc:
         raise ApiError(503, f"storage is unavailable ({exc.__class__.__name__}); retry later", RETRY) from exc
-    try:
-        await services.emit_new(
+    sending = asyncio.ensure_future(
+        services.emit_new(
             "CaptureUploaded",
             user_id,
             capture_id=capture_id,
@@ -105,12 +115,32 @@ async def ingest(services: Services, user_id: str, received: Received) -> tuple[
             client_lat=received.lat if received.lon is not None else None,
             client_lon=received.lon if received.lat is not None else None,
         )
-    except Exception as exc:
-        # No event, no capture: remove the blob rather than leave an orphan nobody knows about.
-        await asyncio.to_thread(services.blobs.remove, key)
-        raise ApiError(503, f"the event log is unavailable ({exc.__class__.__name__}); retry later", RETRY) from exc
+    )
+    capture = capture_json(capture_id, key, sha256, size)
+    _in_flight[(user_id, sha256)] = (sending, capture)
+    sending.add_done_callback(lambda done: _settled(services, (user_id, sha256), key, done))
+    await _delivered(sending)
     await asyncio.to_thread(services.blobs.adopt, key, received.path)
-    return capture_json(capture_id, key, sha256, size), True
+    return capture, True
+
+
+async def _delivered(sending: asyncio.Future[Any]) -> None:
+    """Wait a while for the event log's acknowledgement; 503 with Retry-After if it does not come."""
+    try:
+        await asyncio.wait_for(asyncio.shield(sending), EVENT_WAIT_S)
+    except TimeoutError:
+        raise ApiError(503, "the event log is unavailable; the upload is kept: retry later", RETRY) from None
+    except Exception as exc:
+        raise ApiError(503, f"the event log is unavailable ({exc.__class__.__name__}); retry later", RETRY) from exc
+
+
+def _settled(services: Services, upload: tuple[str, str], key: str, sending: asyncio.Future[Any]) -> None:
+    if sending.cancelled() or sending.exception() is not None:
+        # No event, no capture: remove the blob rather than leave an orphan nobody knows about.
+        _in_flight.pop(upload, None)
+        asyncio.get_running_loop().run_in_executor(None, services.blobs.remove, key)
+    else:
+        asyncio.get_running_loop().call_later(KEEP_DELIVERED_S, _in_flight.pop, upload, None)
 
 
 def is_jpeg(path: Path) -> bool:

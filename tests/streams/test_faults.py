@@ -12,14 +12,14 @@ import httpx
 import pytest
 
 from gateway.client import GatewayError
-from infra import seaweed, server
+from infra import kafka, seaweed, server
 from infra.demo import verify_mp4
 from infra.process import running_pid
 from infra.settings import Settings
 from schemas.codec import registry
 from streams.blobs import BlobStore, memory_key
 from streams.consume import BACKOFF_S, RETRIES
-from tests.conftest import Served, isolated, produce, read_topic, settle, stored_upload, wait_for
+from tests.conftest import Served, decode_all, isolated, produce, read_topic, settle, stored_upload, wait_for
 from tests.media_helpers import small_clip
 
 pytestmark = pytest.mark.integration
@@ -110,3 +110,29 @@ def test_a_slow_consumer_shows_as_lag_until_it_catches_up(served: Served, tmp_pa
     settle(served)
     assert lag_metric(served, "captures") == 0
     assert served.client("lou").capture("lag-149")["status"] == "probed"
+
+
+def test_the_broker_stopped_and_restarted_mid_stream_loses_and_duplicates_nothing(
+    served: Served, stack_settings: Settings, tmp_path: Path
+):
+    settings, client = served.settings, served.client("kim")
+    clips = [small_clip(tmp_path / f"k{i}.mp4", seconds=1 + i % 3, lat=10.0 + i, lon=20.0) for i in range(6)]
+    before = [client.upload(clip)["capture_id"] for clip in clips[:3]]
+    kafka.stop(stack_settings)  # the agents are still probing and enriching those three
+    try:
+        with open(clips[3], "rb") as fh:
+            refused = client.http.post("/v1/captures", files={"file": ("k3.mp4", fh, "video/mp4")}, timeout=120)
+        assert refused.status_code == 503 and refused.headers["retry-after"] == "5"
+        assert "the upload is kept" in refused.json()["error"]
+        time.sleep(10)
+    finally:
+        kafka.start(stack_settings)
+    after = [client.upload(clip)["capture_id"] for clip in clips[3:]]  # the device retries what was refused
+    for capture_id in before + after:
+        client.wait_probed(capture_id, timeout=240)
+    settle(served)
+    assert read_topic(settings, "dead-letter") == []
+    listed = sorted(c["capture_id"] for c in client.http.get("/v1/captures").json()["captures"])
+    assert listed == sorted(before + after)
+    media = [e for _, e in decode_all(settings, read_topic(settings, "media")) if e.get("duration_s") is not None]
+    assert sorted({e["capture_id"] for e in media}) == listed
