@@ -31,7 +31,7 @@ from gateway import (
     voice,
 )
 from gateway.captures import create_capture, get_capture
-from gateway.errors import ApiError, api_error, http_error
+from gateway.errors import ApiError, api_error, http_error, os_error
 from gateway.guard import DeviceRegistrations, Guard
 from gateway.memories import create_memory, get_memory, memory_events, memory_playlist
 from gateway.resumable import PartialUploads
@@ -123,7 +123,7 @@ def create_app(services: Services) -> Starlette:
             Route("/v1/memories/{memory_id}/playlist.m3u8", memory_playlist, methods=["GET"]),
         ],
         middleware=[Middleware(health.Timing), Middleware(Guard)],
-        exception_handlers={ApiError: api_error, HTTPException: http_error},
+        exception_handlers={ApiError: api_error, HTTPException: http_error, OSError: os_error},
     )
     app.state.services = services
     app.state.devices = DeviceRegistrations()

@@ -46,11 +46,13 @@ BACKOFF_S = 0.5
 MAX_BACKOFF_S = 10.0
 
 
+def disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
 def unavailable(exc: BaseException) -> bool:
     """Whether retrying later can help however often it failed: a service away, or no space left on disk."""
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return True
-    return isinstance(exc, UNAVAILABLE)
+    return disk_full(exc) or isinstance(exc, UNAVAILABLE)
 
 
 async def consume(services: Services, agent: str, events: AsyncIterator[Any], handle: Handler) -> None:
@@ -98,7 +100,9 @@ async def _with_retries(agent: str, name: str, record: dict[str, Any], handle: H
             if attempt >= RETRIES and not waiting:
                 raise
             delay = min(BACKOFF_S * 2 ** (attempt - 1), MAX_BACKOFF_S)
-            why = "a service it needs is away" if waiting else "failed"
+            why = "failed"
+            if waiting:
+                why = "found the data disk full" if disk_full(exc) else "needs a service that is away"
             log.warning(
                 "%s: %s %s %s (%s: %s), retry %d in %.1fs",
                 agent, name, record.get("event_id"), why, exc.__class__.__name__, exc, attempt, delay,

@@ -29,4 +29,3 @@ async def consumer_lag(settings: Settings) -> dict[str, int]:
     finally:
         await consumer.stop()
         await admin.close()
-

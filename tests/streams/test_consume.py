@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
+import urllib3.exceptions
+from aiokafka.errors import KafkaConnectionError
 
 from schemas.codec import registry
 from streams.blobs import BlobStore
+from streams.consume import unavailable
 from tests.conftest import Served, decode_all, produce, read_topic, stored_upload
 from tests.media_helpers import small_clip
 
@@ -54,3 +58,15 @@ def test_poison_messages_are_dead_lettered_and_the_stream_goes_on(served: Served
     assert not BlobStore(settings).exists(bad_blob["object_key"])
     media = decode_all(settings, read_topic(settings, "media", expect=1))
     assert [e["capture_id"] for _, e in media] == ["good-1"]
+
+
+def test_a_service_away_or_a_full_disk_is_waited_for_and_anything_else_is_not():
+    waited = [
+        ConnectionRefusedError(),
+        TimeoutError(),
+        urllib3.exceptions.MaxRetryError(None, "/x"),
+        KafkaConnectionError(),
+        OSError(errno.ENOSPC, "No space left on device"),
+    ]
+    assert all(unavailable(exc) for exc in waited)
+    assert not any(unavailable(exc) for exc in [FileNotFoundError(2, "gone"), ValueError("bad"), RuntimeError("bug")])

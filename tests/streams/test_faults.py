@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -136,3 +139,35 @@ def test_the_broker_stopped_and_restarted_mid_stream_loses_and_duplicates_nothin
     assert listed == sorted(before + after)
     media = [e for _, e in decode_all(settings, read_topic(settings, "media")) if e.get("duration_s") is not None]
     assert sorted({e["capture_id"] for e in media}) == listed
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KiB filesystem (tmpfs), to fill up for real."""
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    command = ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)]
+    mounted = subprocess.run(command, check=False, capture_output=True) if shutil.which("mount") else None
+    if mounted is None or mounted.returncode != 0:
+        why = mounted.stderr.decode().strip() if mounted else "no mount command"
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {why}")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def test_a_full_data_disk_refuses_uploads_clearly_and_keeps_serving(served: Served, tiny_disk: Path, tmp_path: Path):
+    client = served.client("dee")
+    clip = small_clip(tmp_path / "big.mp4", seconds=3, width=1920, height=1080, gop=1)
+    assert clip.stat().st_size > 256 * 1024
+    spool = served.settings.cache_dir / "uploads"  # where the gateway writes an upload before checking it
+    shutil.rmtree(spool, ignore_errors=True)
+    spool.parent.mkdir(parents=True, exist_ok=True)
+    spool.symlink_to(tiny_disk, target_is_directory=True)
+    with open(clip, "rb") as fh:
+        full = client.http.post("/v1/captures", files={"file": ("big.mp4", fh, "video/mp4")})
+    assert full.status_code == 507 and full.headers["retry-after"] == "60"
+    assert full.json()["error"] == "the server's data disk is full; nothing was stored: retry later"
+    assert list(tiny_disk.iterdir()) == []  # the partial file is gone
+    assert client.http.get("/readyz").status_code == 200
+    spool.unlink()  # space again
+    assert client.wait_probed(client.upload(clip)["capture_id"])["status"] == "probed"
