@@ -8,6 +8,7 @@ import logging
 import sys
 import time
 
+from infra import operator
 from infra.settings import load_settings
 
 
@@ -107,6 +108,23 @@ def _bench(args: argparse.Namespace) -> None:
     print(f"written to {out} and {table}")
 
 
+def _load(args: argparse.Namespace) -> None:
+    from pathlib import Path  # noqa: PLC0415
+
+    from infra import load  # noqa: PLC0415
+
+    settings = load_settings()
+    if not operator.server_running(settings):
+        sys.exit("reverie load needs the server: start it with `reverie serve` (or `just serve`)")
+    report = load.load(settings, settings.data_dir / "load", args.users, args.clips, args.memories)
+    text = json.dumps(report, indent=2, default=str)
+    if args.out:
+        Path(args.out).write_text(text)
+    print(text)
+    if not report["reconciliation"]["ok"] or report["failed"]:
+        sys.exit("the reconciliation found events missing or doubled (see above)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="reverie", description="Memory videos from smart-glasses clips.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -145,6 +163,12 @@ def main(argv: list[str] | None = None) -> None:
     bench.add_argument("--repeat", type=int, default=3)
     bench.add_argument("--requests", type=int, default=10)
     bench.set_defaults(fn=_bench)
+    load = sub.add_parser("load", help="many devices upload and ask for memories at once; then reconcile the counts")
+    load.add_argument("--users", type=int, default=8)
+    load.add_argument("--clips", type=int, default=3, help="clips each user uploads")
+    load.add_argument("--memories", type=int, default=2, help="memories each user asks for")
+    load.add_argument("--out", default="", help="also write the JSON report here")
+    load.set_defaults(fn=_load)
     args = parser.parse_args(argv)
     if args.command != "serve":  # the Faust worker configures logging itself
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

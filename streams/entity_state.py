@@ -18,8 +18,6 @@ import asyncio
 import logging
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
-
 from infra.settings import Settings
 from schemas.codec import registry
 from streams import topics
@@ -64,23 +62,10 @@ async def publish(services: Services, event_name: str, event: dict[str, Any]) ->
 
 async def latest(settings: Settings, keyring: Keyring) -> dict[str, dict[str, Any]]:
     """Every user's current entity state, read from the start of the compacted topic to its end."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = await topics.partitions(consumer, [settings.topic(TOPIC)])
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        states: dict[str, dict[str, Any]] = {}
-        behind = {tp for tp, end in ends.items() if end > 0}
-        while behind:
-            for messages in (await consumer.getmany(*behind, timeout_ms=1000)).values():
-                for message in messages:
-                    _apply(states, keyring, message.key, message.value)
-            behind = {tp for tp in behind if await consumer.position(tp) < ends[tp]}
-        return states
-    finally:
-        await consumer.stop()
+    states: dict[str, dict[str, Any]] = {}
+    async for message in topics.read_all(settings, [TOPIC]):
+        _apply(states, keyring, message.key, message.value)
+    return states
 
 
 def _apply(states: dict[str, dict[str, Any]], keyring: Keyring, key: bytes, value: bytes | None) -> None:

@@ -161,9 +161,11 @@ def pick(clips: list[Clip], target_s: float, crossfade_s: float) -> list[Pick]:
         return []
     overlap = crossfade_s * (len(clips) - 1)
     shares = allot([c.duration_s for c in clips], target_s + overlap)
+    # no slivers, but never ask more of a clip than an even split of the target (a few short clips)
+    even = (target_s + overlap) / len(clips)
     picks = []
     for clip, share in zip(clips, shares, strict=True):
-        if share < min(MIN_SHARE_S, clip.duration_s) - 1e-6:
+        if share < min(MIN_SHARE_S, clip.duration_s, even) - 1e-6:
             continue
         start, end = best_window(clip, share)
         picks.append(Pick(clip, start, end, _why(clip, start, end)))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -42,6 +44,25 @@ def topic_configs(settings: Settings) -> list[NewTopic]:
         )
         for name in TOPICS
     ]
+
+
+async def read_all(settings: Settings, names: list[str]) -> AsyncIterator[Any]:
+    """Every message of these topics (names without the prefix), from the start to their end as of now."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        parts = await partitions(consumer, [settings.topic(n) for n in names])
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        behind = {tp for tp, end in ends.items() if end > 0}
+        while behind:
+            for messages in (await consumer.getmany(*behind, timeout_ms=1000)).values():
+                for message in messages:
+                    yield message
+            behind = {tp for tp in behind if await consumer.position(tp) < ends[tp]}
+    finally:
+        await consumer.stop()
 
 
 async def partitions(consumer: AIOKafkaConsumer, names: list[str]) -> list[TopicPartition]:

@@ -76,6 +76,11 @@ def full_results() -> dict[str, Any]:
             "batched_vs_row_ratio": 50.0,
             "goal_events_per_s": 20_000,
         },
+        "load": {
+            "events_per_s": 12.5,
+            "memory_requested_to_rendered": {"p95_s": 3.8},
+            "reconciliation": {"problems": 0, "ok": True},
+        },
     }
 
 

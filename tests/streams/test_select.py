@@ -71,3 +71,8 @@ def test_picks_hit_the_target_within_five_percent_when_there_is_footage(duration
         assert abs(total - target) <= 0.05 * target, (total, target)
     else:
         assert total <= footage + 1e-6
+
+
+def test_a_few_short_clips_that_barely_cover_the_target_all_give_their_share():
+    picks = pick([clip(0, 3.0), clip(1, 3.0)], 5.0, 0.0)
+    assert len(picks) == 2 and abs(sum(p.end_s - p.start_s for p in picks) - 5.0) <= 0.5 + 1e-9
