@@ -25,7 +25,7 @@ from infra import album, server
 from infra.measure import summary, timed
 from infra.settings import Settings
 from projections.clickhouse import MetadataStore
-from projections.vectors import open_vectors
+from projections.vectors import collection_name, open_vectors
 from schemas.codec import registry
 from streams import retrieve, vision
 from streams.blobs import BlobStore
@@ -178,8 +178,8 @@ def bench_search(
         registry=registry(),
         send=cast(Any, None),
     )
-    services.collections[vision.CAPTION_MODEL] = vectors
-    services.collections[vision.TEXT_MODEL] = open_vectors(
+    services.collections[collection_name(vision.CAPTION_MODEL)] = vectors
+    services.collections[collection_name(vision.TEXT_MODEL)] = open_vectors(
         f"edge://{work / 'search-10k' / 'qdrant'}", vision.TEXT_MODEL, vision.TEXT_SIZE
     )
     now = datetime(2026, 1, 15, tzinfo=UTC)
