@@ -25,7 +25,7 @@ import av
 
 from gateway import auth
 from gateway.client import Client
-from infra import album, bench_gateway, bench_memories, bench_replay, load, server, stack
+from infra import album, bench_gateway, bench_memories, bench_replay, bench_scale, load, server, stack
 from infra.measure import cpu_seconds as _cpu
 from infra.measure import summary as _summary
 from infra.measure import timed as _timed
@@ -233,6 +233,7 @@ def run(settings: Settings, out: Path, repeat: int = 3, requests: int = 10) -> d
     report["load"] = load.load(settings, work, users=8, clips=3, memories=2)
     server.stop(settings)
     report["replay"] = bench_replay.bench_replay(settings, work)
+    report["scale"] = bench_scale.bench_scale(settings, clips, work)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     try:

@@ -91,6 +91,8 @@ HEADLINES: tuple[Headline, ...] = (
              goal=(">=", 20_000), baseline="row_at_a_time.events_per_s",
              baseline_label="row at a time (the live projector's way)", ratio="batched_vs_row_ratio"),
     Headline("replay", "produce_events_per_s", "produce the synthetic log to Kafka", "events/s"),
+    Headline("scale", "two_workers_s", "enrich the sample album with two worker processes (one consumer group)", "s",
+             baseline="one_worker_s", baseline_label="one worker", ratio="two_vs_one_speedup"),
     Headline("load", "events_per_s", "load: 8 devices uploading, then asking for memories (sustained)", "events/s"),
     Headline("load", "memory_requested_to_rendered.p95_s", "load: memory requested → rendered (p95)", "s"),
     Headline("load", "reconciliation.problems", "load: events missing or doubled, topics → projections", "events",

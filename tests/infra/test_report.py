@@ -76,6 +76,7 @@ def full_results() -> dict[str, Any]:
             "batched_vs_row_ratio": 50.0,
             "goal_events_per_s": 20_000,
         },
+        "scale": {"one_worker_s": 14.0, "two_workers_s": 11.5, "two_vs_one_speedup": 1.22},
         "load": {
             "events_per_s": 12.5,
             "memory_requested_to_rendered": {"p95_s": 3.8},
