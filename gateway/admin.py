@@ -87,7 +87,7 @@ async def start_replay(request: Request) -> Response:
     if not isinstance(source, str) or not isinstance(fresh, bool):
         raise ApiError(422, "from must be a string and fresh a boolean")
     try:
-        replay = await asyncio.to_thread(Replay.start, services.settings, source, fresh, services.keys)
+        replay = await asyncio.to_thread(Replay.start, services.settings, source, fresh)
     except ValueError as exc:
         raise ApiError(422, str(exc)) from None
     state.replay = replay

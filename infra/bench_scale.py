@@ -24,7 +24,6 @@ from infra import album, load, server
 from infra.process import start_daemon, stop_pid
 from infra.settings import REPO_ROOT, Settings
 from streams.blobs import BlobStore
-from streams.lag import consumer_lag
 
 USERS = 8  # their clips spread over the partitions by user id, as devices' do
 PARTITIONS = 4
@@ -58,10 +57,6 @@ def _wait_until(done: Any, timeout: float) -> None:
         time.sleep(0.2)
 
 
-def _settle(settings: Settings) -> None:
-    _wait_until(lambda: sum(asyncio.run(consumer_lag(settings)).values()) == 0, 600)
-
-
 def _upload(settings: Settings, files: list[Path]) -> None:
     clients = [Client(server.base_url(settings), auth.issue(settings, f"scale-{u}")) for u in range(USERS)]
     try:
@@ -87,10 +82,10 @@ def _timed_run(settings: Settings, workers: int, clips: list[Path], warm: list[P
     started = _start(run, workers)
     try:
         _upload(started[0], warm)
-        _settle(run)
+        asyncio.run(load.settled(run))
         began = time.perf_counter()
         _upload(started[0], clips)
-        _settle(run)
+        asyncio.run(load.settled(run))
         return time.perf_counter() - began
     finally:
         for worker in reversed(started):

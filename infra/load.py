@@ -118,7 +118,8 @@ async def _log_size(settings: Settings) -> int:
         await consumer.stop()
 
 
-async def _settled(settings: Settings, timeout: float = 600) -> None:
+async def settled(settings: Settings, timeout: float = 600) -> None:
+    """Until every agent has committed every event so far."""
     deadline = time.monotonic() + timeout
     while sum((await consumer_lag(settings)).values()) > 0:
         if time.monotonic() > deadline:
@@ -137,12 +138,12 @@ async def _load(settings: Settings, users: int, clips: list[Path], memories: int
     started = time.perf_counter()
     try:
         await asyncio.gather(*(_upload(http[u], u, clips[:-1], run) for u in run.users))
-        await _settled(settings)  # memories are made of enriched clips
+        await settled(settings)  # memories are made of enriched clips
         await asyncio.gather(
             *(_ask(http[u], u, memories, run) for u in run.users),
             *(_upload(http[u], u, clips[-1:], run) for u in run.users),
         )
-        await _settled(settings)
+        await settled(settings)
     finally:
         for client in http.values():
             await client.aclose()

@@ -7,6 +7,8 @@ replay resumes where it stopped. Live processing goes on in the live version mea
 up with the log, reads and the live projector switch to the new version, and the replay reads once more to the end
 of the log so that nothing projected during the switch is missed (writes are idempotent, so twice is harmless).
 Events of forgotten users no longer open (streams/sealing.py) and are skipped, so a replay brings none of them back.
+A user forgotten while a replay runs may still open in its decoder process for a key-cache period; the replay
+reads that UserForgotten before it ends, and it purges the user from the new version as it did from the live one.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from streams import projector, topics
 from streams.blobs import BlobStore
 from streams.decoder import Decoded, Decoder
 from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
-from streams.sealing import Keyring
 from streams.services import PROJECTED_TOPICS, Services
 
 log = logging.getLogger("reverie.replay")
@@ -80,11 +81,7 @@ class ReplayServices(Services):
     buffered: bool = True
 
     @classmethod
-    def for_version(
-        cls, settings: Settings, version: int, keyring: Keyring | None = None, buffered: bool = True
-    ) -> ReplayServices:
-        """``keyring``: the live process's, when the replay runs inside it (a key it destroys is gone here too)."""
-
+    def for_version(cls, settings: Settings, version: int, buffered: bool = True) -> ReplayServices:
         async def no_send(topic: str, key: bytes | None, value: bytes | None) -> None:
             raise RuntimeError("a replay emits no events")
 
@@ -98,7 +95,6 @@ class ReplayServices(Services):
             registry=registry(),
             send=no_send,
             version=version,
-            keyring=keyring or Keyring(blobs),
         )
         services.buffered = buffered
         return services
@@ -163,9 +159,7 @@ class Replay:
         self.client.command(CHECKPOINTS)
 
     @classmethod
-    def start(
-        cls, settings: Settings, source: str = "beginning", fresh: bool = False, keyring: Keyring | None = None
-    ) -> Replay:
+    def start(cls, settings: Settings, source: str = "beginning", fresh: bool = False) -> Replay:
         """Resume the unfinished replay if there is one (unless ``fresh``), else begin a new version."""
         parse_source(source)
         store = MetadataStore(settings.clickhouse)
@@ -177,7 +171,7 @@ class Replay:
             store.close()
         if unfinished:
             log.info("resuming the replay into version %d (from %s)", version, source)
-        return cls(settings, ReplayServices.for_version(settings, version, keyring), source)
+        return cls(settings, ReplayServices.for_version(settings, version), source)
 
     async def run(
         self, switch: Callable[[Services], None] | None = None, on_progress: Callable[[Progress], None] | None = None
