@@ -16,7 +16,9 @@ from pathlib import Path
 
 from minio import Minio
 from minio.commonconfig import Tags
+from minio.datatypes import Part
 from minio.error import S3Error
+from minio.helpers import genheaders
 
 from infra.settings import Settings
 
@@ -66,11 +68,15 @@ class BlobStore:
 
     def put_file(self, key: str, path: Path, content_type: str, tier: str = "hot") -> None:
         """Store a file; the ``tier`` tag (hot, warm, cold) is what lifecycle rules move objects by."""
-        if tier not in TIERS:
-            raise ValueError(f"tier must be one of {TIERS}")
-        tags = Tags.new_object_tags()
-        tags["tier"] = tier
-        self.client.fput_object(self.bucket, key, str(path), content_type=content_type, tags=tags)
+        self.client.fput_object(self.bucket, key, str(path), content_type=content_type, tags=_tier(tier))
+
+    def begin_multipart(self, key: str, content_type: str, tier: str = "hot") -> MultipartUpload:
+        """An object sent in parts, in any order, that appears only when completed."""
+        headers = genheaders(None, None, _tier(tier), None, False)
+        headers["Content-Type"] = content_type
+        # minio keeps its multipart calls protected; the version is pinned in pyproject.toml
+        upload_id = self.client._create_multipart_upload(self.bucket, key, headers)
+        return MultipartUpload(self, key, upload_id)
 
     def tier(self, key: str) -> str | None:
         tags = self.client.get_object_tags(self.bucket, key)
@@ -125,8 +131,10 @@ class BlobStore:
             response.close()
             response.release_conn()
 
-    def put_bytes(self, key: str, data: bytes) -> None:
-        self.client.put_object(self.bucket, key, io.BytesIO(data), len(data))
+    def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        self.client.put_object(
+            self.bucket, key, io.BytesIO(data), len(data), content_type=content_type, tags=_tier("hot")
+        )
 
     def names(self, prefix: str) -> list[str]:
         """The keys under ``prefix``, sorted."""
@@ -151,3 +159,30 @@ class BlobStore:
         """Remove the object and its cached copy (removing a missing object is not an error in S3)."""
         self.client.remove_object(self.bucket, key)
         (self.cache / key).unlink(missing_ok=True)
+
+
+class MultipartUpload:
+    """One S3 multipart upload: parts numbered from 1, each but the last at least 5 MiB."""
+
+    def __init__(self, blobs: BlobStore, key: str, upload_id: str) -> None:
+        self.blobs, self.key, self.upload_id = blobs, key, upload_id
+        self.parts: dict[int, str] = {}
+
+    def send(self, number: int, data: bytes) -> None:
+        client = self.blobs.client
+        self.parts[number] = client._upload_part(self.blobs.bucket, self.key, data, None, self.upload_id, number)
+
+    def complete(self) -> None:
+        parts = [Part(n, etag) for n, etag in sorted(self.parts.items())]
+        self.blobs.client._complete_multipart_upload(self.blobs.bucket, self.key, self.upload_id, parts)
+
+    def abort(self) -> None:
+        self.blobs.client._abort_multipart_upload(self.blobs.bucket, self.key, self.upload_id)
+
+
+def _tier(tier: str) -> Tags:
+    if tier not in TIERS:
+        raise ValueError(f"tier must be one of {TIERS}")
+    tags = Tags.new_object_tags()
+    tags["tier"] = tier
+    return tags

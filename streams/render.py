@@ -20,7 +20,7 @@ from typing import Any
 
 from infra.metrics import MEMORY_SECONDS
 from projections.connection import utc
-from streams import montage
+from streams import faststart, montage
 from streams.blobs import memory_key
 from streams.services import Services
 
@@ -88,8 +88,13 @@ class _Uploader:
         self.services.blobs.put_file(self.prefix + name, copy, HLS_TYPES[copy.suffix])
 
 
-def render(services: Services, event: dict[str, Any], playable: Callable[[float], None]) -> tuple[Path, float]:
-    """Fetch the segments' sources and join them; returns the local MP4 and its duration."""
+def poster_key(user_id: str, memory_id: str) -> str:
+    return memory_key(user_id, memory_id).removesuffix(".mp4") + ".jpg"
+
+
+def render(services: Services, event: dict[str, Any], playable: Callable[[float], None]) -> tuple[float, int]:
+    """Fetch the segments' sources and join them, sending the playlist and the MP4 to S3 as they are written,
+    and store a poster; returns the duration and the size of the stored (faststart) MP4."""
     cuts = [
         montage.Cut(services.blobs.fetch(s["object_key"]), float(s["start_s"]), float(s["end_s"]))
         for s in event["segments"]
@@ -100,9 +105,37 @@ def render(services: Services, event: dict[str, Any], playable: Callable[[float]
     uploader = _Uploader(services, hls, playlist_prefix(event["user_id"], event["memory_id"]), playable)
     crossfade = float(event["crossfade_s"]) if all(s["mezzanine"] for s in event["segments"]) else 0.0
     out = folder / "memory.mp4"
-    duration = montage.join(cuts, out, crossfade, hls / "index.m3u8", progress=uploader)
-    uploader.finish(duration)  # the last segments and the playlist with its end tag
-    return out, duration
+    mp4 = faststart.Upload(services.blobs, memory_key(event["user_id"], event["memory_id"]), montage.partial(out))
+
+    def progress(seconds: float) -> None:
+        uploader(seconds)
+        mp4.grow()
+
+    started = time.perf_counter()
+    try:
+        duration = montage.join(cuts, out, crossfade, hls / "index.m3u8", progress=progress, faststart=False)
+    except BaseException:
+        mp4.abort()
+        raise
+    joined = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="render-finish") as pool:
+        playlist = pool.submit(uploader.finish, duration)  # the last segments and the playlist with its end tag
+        picture = pool.submit(_store_poster, services, out, min(duration / 2, 5.0), event)
+        size = mp4.finish(out)
+        playlist.result()
+        picture.result()
+    log.info(
+        "memory %s joined in %.3f s, the rest of the MP4, the playlist and the poster stored in %.3f s",
+        event["memory_id"],
+        joined - started,
+        time.perf_counter() - joined,
+    )
+    return duration, size
+
+
+def _store_poster(services: Services, video: Path, at_s: float, event: dict[str, Any]) -> None:
+    picture = poster(video, at_s)
+    services.blobs.put_file(poster_key(event["user_id"], event["memory_id"]), picture, "image/jpeg")
 
 
 def poster(path: Path, at_s: float) -> Path:
@@ -142,17 +175,13 @@ async def on_memory_planned(services: Services, event: dict[str, Any]) -> None:
         asyncio.run_coroutine_threadsafe(emitted, loop).result()
 
     try:
-        path, duration = await asyncio.to_thread(render, services, event, playable)
+        duration, size = await asyncio.to_thread(render, services, event, playable)
     except montage.MontageError as exc:
         await services.emit_derived(
             "MemoryFailed", event, memory_id=event["memory_id"], stage="render", reason=str(exc)
         )
         return
     key = memory_key(event["user_id"], event["memory_id"])
-    picture = await asyncio.to_thread(poster, path, min(duration / 2, 5.0))
-    poster_key = key.removesuffix(".mp4") + ".jpg"
-    await asyncio.to_thread(services.blobs.put_file, poster_key, picture, "image/jpeg")
-    await asyncio.to_thread(services.blobs.put_file, key, path, "video/mp4")
     MEMORY_SECONDS.labels("finished").observe(_since(asked))
     log.info(
         "memory %s rendered: %.1f s of video, %d segments, in %.3f s",
@@ -167,11 +196,11 @@ async def on_memory_planned(services: Services, event: dict[str, Any]) -> None:
         memory_id=event["memory_id"],
         object_key=key,
         duration_s=round(duration, 3),
-        size_bytes=path.stat().st_size,
+        size_bytes=size,
         segment_count=len(event["segments"]),
         render_seconds=round(time.perf_counter() - started, 3),
         playlist_key=prefix + "index.m3u8",
-        poster_key=poster_key,
+        poster_key=poster_key(event["user_id"], event["memory_id"]),
         cache_key=event["cache_key"],
     )
 

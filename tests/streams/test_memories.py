@@ -17,6 +17,7 @@ from infra import sql
 from infra.album import encode_clip
 from infra.demo import verify_mp4
 from infra.settings import Settings
+from streams import faststart
 from streams.places import format_iso6709
 from streams.weights import shipped
 from tests.conftest import Served, isolated, settle, upload_album, wait_for
@@ -98,6 +99,9 @@ def test_paris_days_with_crossfades_a_playlist_first_and_live_status(album, tmp_
     assert memory["playable_at"] <= memory["finished_at"]
     video = tmp_path / "m.mp4"
     video.write_bytes(httpx.get(memory["video_url"]).content)
+    with video.open("rb") as file:  # faststart: the index first, so it plays as it loads
+        assert [box[0] for box in faststart.top_level(file)] == [b"ftyp", b"moov", b"free", b"mdat"]
+    assert video.stat().st_size == memory["size_bytes"]
     frames = verify_mp4(video)
     assert abs(frames - 30 * memory["duration_s"]) <= 2
     with av.open(str(video)) as clip:
