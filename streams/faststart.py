@@ -70,9 +70,13 @@ def _tables(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, lis
         if kind in CONTAINERS:
             yield from _tables(data, at + header, at + size)
         elif kind in (b"stco", b"co64"):
-            (count,) = struct.unpack_from(">I", data, at + header + 4)
-            wide = "Q" if kind == b"co64" else "I"
-            yield kind, at, list(struct.unpack_from(f">{count}{wide}", data, at + header + 8))
+            yield kind, at, _entries(data, kind, at + header)
+
+
+def _entries(data: bytes, kind: bytes, body: int) -> list[int]:
+    """The chunk offsets of the stco or co64 table whose body (version and flags first) starts at ``body``."""
+    (count,) = struct.unpack_from(">I", data, body + 4)
+    return list(struct.unpack_from(f">{count}{'Q' if kind == b'co64' else 'I'}", data, body + 8))
 
 
 def moov_ahead(moov: bytes) -> bytes:
@@ -91,11 +95,10 @@ def _rewrite(data: bytes, start: int, end: int, shift: int, wide: bool) -> bytes
         if kind in CONTAINERS:
             out += _box(kind, _rewrite(data, at + header, at + size, shift, wide))
         elif kind in (b"stco", b"co64"):
-            version_flags, count = struct.unpack_from(">4sI", data, at + header)
-            source = "Q" if kind == b"co64" else "I"
-            offsets = [o + shift for o in struct.unpack_from(f">{count}{source}", data, at + header + 8)]
+            offsets = [o + shift for o in _entries(data, kind, at + header)]
             target = "Q" if wide or kind == b"co64" else "I"
-            table = version_flags + struct.pack(f">I{count}{target}", count, *offsets)
+            version_flags = data[at + header : at + header + 4]
+            table = version_flags + struct.pack(f">I{len(offsets)}{target}", len(offsets), *offsets)
             out += _box(b"co64" if target == "Q" else b"stco", table)
         else:
             out += data[at : at + size]
@@ -185,6 +188,8 @@ class Upload:
     def abort(self) -> None:
         """Drop what was sent: a failed render leaves no object, and no parts behind."""
         self.queue.shutdown(wait=True, cancel_futures=True)
+        if self.file is not None:
+            self.file.close()
         if self.multipart is not None:
             self.multipart.abort()
             self.multipart = None
