@@ -71,12 +71,19 @@ class BlobStore:
         self.client.fput_object(self.bucket, key, str(path), content_type=content_type, tags=_tier(tier))
 
     def begin_multipart(self, key: str, content_type: str, tier: str = "hot") -> MultipartUpload:
-        """An object sent in parts, in any order, that appears only when completed."""
+        """An object sent in parts, in any order, that appears only when completed. Keys are written once, so
+        parts an earlier attempt at this key left (its worker killed mid-upload) are dropped first."""
+        self._drop_incomplete(key)
         headers = genheaders(None, None, _tier(tier), None, False)
         headers["Content-Type"] = content_type
         # minio keeps its multipart calls protected; the version is pinned in pyproject.toml
         upload_id = self.client._create_multipart_upload(self.bucket, key, headers)
         return MultipartUpload(self, key, upload_id)
+
+    def _drop_incomplete(self, key: str) -> None:
+        for upload in self.client._list_multipart_uploads(self.bucket, prefix=key).uploads:
+            if upload.object_name == key and upload.upload_id:
+                self.client._abort_multipart_upload(self.bucket, key, upload.upload_id)
 
     def tier(self, key: str) -> str | None:
         tags = self.client.get_object_tags(self.bucket, key)

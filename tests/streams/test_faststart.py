@@ -127,3 +127,24 @@ def test_a_failed_render_leaves_no_object_and_no_parts(clip, settings: Settings,
     upload.abort()
     assert not blobs.exists("memories/u/failed.mp4")
     assert _incomplete(blobs, "memories/u/") == []
+
+
+def test_an_upload_begun_again_drops_the_parts_a_killed_one_left(settings: Settings):
+    blobs = BlobStore(settings)
+    blobs.ensure_bucket()
+    key, other = "memories/u/again.mp4", "memories/u/again-other.mp4"
+    killed = blobs.begin_multipart(key, "video/mp4")
+    killed.send(1, b"x" * MIN_PART)  # and then its worker died: neither completed nor aborted
+    elsewhere = blobs.begin_multipart(other, "video/mp4")
+    assert sorted(_incomplete(blobs, "memories/u/again")) == [other, key]
+    again = blobs.begin_multipart(key, "video/mp4")
+    again.send(1, b"y" * 10)
+    again.complete()
+    assert _incomplete(blobs, "memories/u/again") == [other]  # another key's upload is left alone
+    stored = blobs.client.get_object(blobs.bucket, key)
+    try:
+        assert stored.read() == b"y" * 10
+    finally:
+        stored.close()
+        stored.release_conn()
+    elsewhere.abort()
