@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from infra.metrics import MEMORY_SECONDS
 from projections.connection import utc
@@ -25,6 +25,7 @@ from streams.blobs import memory_key
 from streams.services import Services
 
 log = logging.getLogger("reverie.render")
+T = TypeVar("T")
 HLS_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".mp4": "video/mp4", ".m4s": "video/iso.segment"}
 
 
@@ -119,18 +120,28 @@ def render(services: Services, event: dict[str, Any], playable: Callable[[float]
         raise
     joined = time.perf_counter()
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="render-finish") as pool:
-        playlist = pool.submit(uploader.finish, duration)  # the last segments and the playlist with its end tag
-        picture = pool.submit(_store_poster, services, out, min(duration / 2, 5.0), event)
-        size = mp4.finish(out)
-        playlist.result()
-        picture.result()
+        # the last segments and the playlist with its end tag; the poster
+        playlist = pool.submit(_timed, uploader.finish, duration)
+        picture = pool.submit(_timed, _store_poster, services, out, min(duration / 2, 5.0), event)
+        size, mp4_s = _timed(mp4.finish, out)
+        playlist_s, poster_s = playlist.result()[1], picture.result()[1]
+    # Each part's own time: now and then one of them takes ~1 s more, and the log should say which.
     log.info(
-        "memory %s joined in %.3f s, the rest of the MP4, the playlist and the poster stored in %.3f s",
+        "memory %s joined in %.3f s, then stored in %.3f s (the MP4's end %.3f s, the playlist's %.3f s, the poster"
+        " %.3f s)",
         event["memory_id"],
         joined - started,
         time.perf_counter() - joined,
+        mp4_s,
+        playlist_s,
+        poster_s,
     )
     return duration, size
+
+
+def _timed(call: Callable[..., T], *args: Any) -> tuple[T, float]:
+    started = time.perf_counter()
+    return call(*args), time.perf_counter() - started
 
 
 def _store_poster(services: Services, video: Path, at_s: float, event: dict[str, Any]) -> None:
