@@ -80,10 +80,15 @@ class BlobStore:
         upload_id = self.client._create_multipart_upload(self.bucket, key, headers)
         return MultipartUpload(self, key, upload_id)
 
+    def incomplete_uploads(self, prefix: str) -> list[tuple[str, str]]:
+        """(key, upload id) of the multipart uploads under ``prefix`` begun and neither completed nor aborted."""
+        listing = self.client._list_multipart_uploads(self.bucket, prefix=prefix)
+        return [(u.object_name, u.upload_id) for u in listing.uploads if u.object_name and u.upload_id]
+
     def _drop_incomplete(self, key: str) -> None:
-        for upload in self.client._list_multipart_uploads(self.bucket, prefix=key).uploads:
-            if upload.object_name == key and upload.upload_id:
-                self.client._abort_multipart_upload(self.bucket, key, upload.upload_id)
+        for name, upload_id in self.incomplete_uploads(key):
+            if name == key:
+                self.client._abort_multipart_upload(self.bucket, key, upload_id)
 
     def tier(self, key: str) -> str | None:
         tags = self.client.get_object_tags(self.bucket, key)

@@ -2,14 +2,16 @@
 S3 → MemoryRendered (or MemoryFailed with the reason).
 
 Segments cut from mezzanines are joined with crossfades; others by plain stream copy. The playlist's segments go
-to S3 as the montage writes them, so the device can start playing while the rest is rendered; the MP4 (faststart)
-is written beside it and moved into place only when complete, so a half-written MP4 is never served.
+to S3 as the montage writes them, so the device can start playing while the rest is rendered; the MP4 is written
+beside it and streams to S3 as a multipart upload completed, moov first, only when the file is whole
+(streams/faststart.py), so a half-written MP4 is never served. The local files go once everything is stored.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -101,6 +103,19 @@ def render(services: Services, event: dict[str, Any], playable: Callable[[float]
         for s in event["segments"]
     ]
     folder = services.settings.cache_dir / "memories" / event["user_id"] / event["memory_id"]
+    try:
+        return _join_and_store(services, event, cuts, folder, playable)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # everything is in S3 now (~185 MB a 2-minute memory)
+
+
+def _join_and_store(
+    services: Services,
+    event: dict[str, Any],
+    cuts: list[montage.Cut],
+    folder: Path,
+    playable: Callable[[float], None],
+) -> tuple[float, int]:
     hls = folder / "hls"
     hls.mkdir(parents=True, exist_ok=True)
     uploader = _Uploader(services, hls, playlist_prefix(event["user_id"], event["memory_id"]), playable)

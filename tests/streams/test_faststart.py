@@ -78,8 +78,7 @@ def test_a_file_without_its_moov_last_is_refused(clip, tmp_path: Path):
 
 
 def _incomplete(blobs: BlobStore, key: str) -> list[str]:
-    listing = blobs.client._list_multipart_uploads(blobs.bucket, prefix=key)
-    return [u.object_name for u in listing.uploads]
+    return [name for name, _ in blobs.incomplete_uploads(key)]
 
 
 def test_the_upload_follows_the_muxer_and_stores_a_faststart_mp4(clip, settings: Settings, tmp_path: Path):
