@@ -7,7 +7,7 @@ import json
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -199,11 +199,24 @@ async def memory_playlist(request: Request) -> Response:
     key = next((r["playlist_key"] for r in reversed(rows) if r.get("playlist_key")), None)
     if key is None:
         raise ApiError(404, "nothing playable yet")
-    prefix = key.rsplit("/", 1)[0] + "/"
     text = (await asyncio.to_thread(services.blobs.read, key)).decode()
+    signed = signed_playlist(text, key.rsplit("/", 1)[0] + "/", request.state.user_id, services.blobs.presigned_url)
+    return Response(signed, media_type="application/vnd.apple.mpegurl")
+
+
+def signed_playlist(text: str, prefix: str, user_id: str, sign: Callable[[str], str]) -> str:
+    """The stored playlist with each object it names as a presigned URL. A name is a file beside the playlist
+    (under ``prefix``) or a key of the user's own (a mezzanine the playlist points into); a key of anyone else's
+    is refused, so a playlist can never hand out another user's media."""
+    urls: dict[str, str] = {}  # a mezzanine is named once per segment: sign it once
 
     def signed(name: str) -> str:
-        return services.blobs.presigned_url(prefix + name)
+        key = name if "/" in name else prefix + name
+        if key.split("/")[1:2] != [user_id]:
+            raise ApiError(500, "the playlist names an object that is not the user's")
+        if key not in urls:
+            urls[key] = sign(key)
+        return urls[key]
 
     lines = []
     for line in text.splitlines():
@@ -213,7 +226,7 @@ async def memory_playlist(request: Request) -> Response:
             lines.append(signed(line))
         else:
             lines.append(line)
-    return Response("\n".join(lines) + "\n", media_type="application/vnd.apple.mpegurl")
+    return "\n".join(lines) + "\n"
 
 
 def memory_view(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -100,12 +100,17 @@ def _blend(a: av.VideoFrame, b: av.VideoFrame, weight: float) -> av.VideoFrame:
     return out
 
 
+def fade_seconds(seconds: float) -> float:
+    """A crossfade's real length: a whole number of frames (at least one), or none at all."""
+    return max(1, round(seconds * FPS)) / FPS if seconds > 0 else 0.0
+
+
 class Crossfader:
     """Encoders for one thread: video with the mezzanine's x264 settings, AAC with its audio settings."""
 
     def __init__(self, template: Any, seconds: float) -> None:
-        self.count = max(1, round(seconds * FPS))
-        self.seconds = self.count / FPS
+        self.seconds = fade_seconds(seconds)
+        self.count = round(self.seconds * FPS)
         self.width, self.height = template.width, template.height
 
     def transition(self, tail: Path, tail_start_s: float, head: Path, head_start_s: float, audio: bool) -> Transition:

@@ -13,7 +13,7 @@ from typing import Any
 
 from streams import projector
 from streams.blobs import memory_key, processed_key
-from streams.render import playlist_prefix
+from streams.hls import playlist_prefix
 from streams.services import Services
 
 log = logging.getLogger("reverie.erase")

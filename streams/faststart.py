@@ -19,54 +19,19 @@ from pathlib import Path
 from typing import BinaryIO
 
 from streams.blobs import BlobStore, MultipartUpload
+from streams.boxes import BoxError, children, top_level
 
 PART = 8 << 20  # S3 wants every part but the last to be at least 5 MiB
 CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl"}  # the path from moov down to the chunk offset tables
-Box = tuple[bytes, int, int, int]  # type, offset, header size, size
 
 
-class FaststartError(ValueError):
+class FaststartError(BoxError):
     """The written file is not laid out as ftyp … moov, so its moov cannot be moved ahead."""
-
-
-def _header(data: bytes, at: int, end: int) -> Box:
-    size, kind = struct.unpack_from(">I4s", data, at)
-    header = 8
-    if size == 1:
-        (size,) = struct.unpack_from(">Q", data, at + 8)
-        header = 16
-    elif size == 0:
-        size = end - at
-    if size < header:
-        raise FaststartError(f"a malformed {kind!r} box at byte {at}")
-    return kind, at, header, size
-
-
-def _boxes(data: bytes, start: int, end: int) -> Iterator[Box]:
-    at = start
-    while at + 8 <= end:
-        box = _header(data, at, end)
-        if at + box[3] > end:
-            raise FaststartError(f"the {box[0]!r} box at byte {at} runs past its parent")
-        yield box
-        at += box[3]
-
-
-def top_level(file: BinaryIO) -> list[Box]:
-    """The file's top-level boxes, read from their headers alone."""
-    found, at = [], 0
-    length = file.seek(0, os.SEEK_END)
-    while at + 8 <= length:
-        file.seek(at)
-        box = _header(file.read(16).ljust(16, b"\0"), 0, length - at)
-        found.append((box[0], at, box[2], box[3]))
-        at += box[3]
-    return found
 
 
 def _tables(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, list[int]]]:
     """(type, offset, entries) of every chunk offset table under the boxes in ``data[start:end]``."""
-    for kind, at, header, size in _boxes(data, start, end):
+    for kind, at, header, size in children(data, start, end):
         if kind in CONTAINERS:
             yield from _tables(data, at + header, at + size)
         elif kind in (b"stco", b"co64"):
@@ -91,7 +56,7 @@ def moov_ahead(moov: bytes) -> bytes:
 
 def _rewrite(data: bytes, start: int, end: int, shift: int, wide: bool) -> bytes:
     out = bytearray()
-    for kind, at, header, size in _boxes(data, start, end):
+    for kind, at, header, size in children(data, start, end):
         if kind in CONTAINERS:
             out += _box(kind, _rewrite(data, at + header, at + size, shift, wide))
         elif kind in (b"stco", b"co64"):

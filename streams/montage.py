@@ -19,7 +19,8 @@ from typing import Any
 
 import av
 
-from streams.crossfade import FAST_OPEN, Crossfader, Transition
+from streams.crossfade import FAST_OPEN, Crossfader, Transition, fade_seconds
+from streams.mezzanine import AUDIO_RATE, FPS, FRAGMENTED
 
 EPS = 1e-3
 TRANSITION_THREADS = 2
@@ -49,7 +50,7 @@ class _Output:
     where the last one stopped."""
 
     def __init__(
-        self, path: Path, template: av.container.InputContainer, playlist: Path | None, faststart: bool
+        self, path: Path, template: av.container.InputContainer, playlist: Path | None, options: dict[str, str]
     ) -> None:
         self.video_in = template.streams.video[0]
         self.audio_in = template.streams.audio[0] if template.streams.audio else None
@@ -57,7 +58,7 @@ class _Output:
         self.time_bases: dict[str, Fraction] = {
             s.type: s.time_base or Fraction(1, 90000) for s in (self.video_in, self.audio_in) if s
         }
-        self.targets = [self._open(str(path), "mp4", {"movflags": "+faststart"} if faststart else {})]
+        self.targets = [self._open(str(path), "mp4", options)]
         if playlist is not None:
             options = {
                 "hls_time": str(HLS_SECONDS),
@@ -118,6 +119,15 @@ def partial(out_path: Path) -> Path:
     return out_path.with_name(f".{out_path.name}.part")
 
 
+def bodies(cuts: list[Cut], crossfade_s: float) -> list[Cut]:
+    """What is copied of each cut: all of it but the GOPs a crossfade replaces at either end."""
+    d = fade_seconds(crossfade_s)
+    last = len(cuts) - 1
+    return [
+        Cut(c.path, c.start_s + (d if i > 0 else 0.0), c.end_s - (d if i < last else 0.0)) for i, c in enumerate(cuts)
+    ]
+
+
 def join(
     cuts: list[Cut],
     out_path: Path,
@@ -125,24 +135,25 @@ def join(
     playlist: Path | None = None,
     progress: Callable[[float], None] | None = None,
     faststart: bool = True,
+    transitions: Callable[[int, Transition], None] | None = None,
 ) -> float:
     """Write the cuts one after the other into ``out_path`` (atomically, by way of ``partial(out_path)``),
     crossfading between them when asked, and into an HLS playlist as they go; ``progress`` hears the seconds
-    written after each piece. Without ``faststart`` the moov goes last (streams/faststart.py moves it while
-    uploading). Returns the output duration in seconds."""
+    written after each piece, ``transitions`` each crossfade (its index and packets) once it is in the file.
+    Without ``faststart`` the moov goes last (streams/faststart.py moves it while uploading). Returns the output
+    duration in seconds."""
     if not cuts:
         raise MontageError("nothing to join")
     tmp = partial(out_path)
     with av.open(str(cuts[0].path)) as first:
-        out = _Output(tmp, first, playlist, faststart)
+        out = _Output(tmp, first, playlist, {"movflags": "+faststart"} if faststart else {})
         fader = Crossfader(first.streams.video[0].codec_context, crossfade_s) if crossfade_s > 0 else None
     d = fader.seconds if fader is not None else 0.0
     # Transitions are encoded on other threads (PyAV's codecs release the GIL) while the bodies are copied. They
     # start at once: the first piece still plays within ~0.2 s, and the render's end comes ~0.1 s sooner.
     pending = _encode_transitions(fader, cuts, out.has_audio) if fader is not None else []
     try:
-        for i, cut in enumerate(cuts):
-            body = Cut(cut.path, cut.start_s + (d if i > 0 else 0.0), cut.end_s - (d if i < len(cuts) - 1 else 0.0))
+        for i, (cut, body) in enumerate(zip(cuts, bodies(cuts, d), strict=True)):
             with av.open(str(cut.path), options=FAST_OPEN) as clip:
                 out.check_compatible(clip, cut)
                 _copy_segment(clip, body, out)
@@ -150,7 +161,10 @@ def join(
             if progress is not None:
                 progress(out.offset_s)
             if i < len(pending):
-                _place_transition(pending[i].result(), d, out)
+                transition = timed(pending[i].result(), d)
+                _place_transition(transition, d, out)
+                if transitions is not None:
+                    transitions(i, transition)
         out.close()
     except BaseException:
         out.close()
@@ -158,6 +172,17 @@ def join(
         raise
     os.replace(tmp, out_path)
     return out.offset_s
+
+
+def write_transition(transition: Transition, seconds: float, template: Path, path: Path) -> None:
+    """One crossfade (from ``timed``) as a fragmented MP4 of its own, with the stream layout of ``template`` (a
+    mezzanine): its init, then one fragment."""
+    with av.open(str(template), options=FAST_OPEN) as source:
+        out = _Output(path, source, None, FRAGMENTED)
+    try:
+        _place_transition(transition, seconds, out)
+    finally:
+        out.close()
 
 
 def _encode_transitions(fader: Crossfader, cuts: list[Cut], audio: bool) -> list[Future[Transition]]:
@@ -170,15 +195,24 @@ def _encode_transitions(fader: Crossfader, cuts: list[Cut], audio: bool) -> list
     return futures
 
 
+def timed(transition: Transition, seconds: float) -> Transition:
+    """The crossfade's packets with timestamps from 0 in their own time bases, its sound cut to its length."""
+    video, sound = transition
+    for packet in video:
+        packet.time_base = packet.time_base or Fraction(1, FPS)
+    frame = 1024
+    sound = sound[: int(seconds * AUDIO_RATE // frame) + 1]
+    for n, packet in enumerate(sound):
+        packet.pts = packet.dts = n * frame
+        packet.time_base = Fraction(1, AUDIO_RATE)
+    return video, sound
+
+
 def _place_transition(transition: Transition, seconds: float, out: _Output) -> None:
     video, sound = transition
     for packet in video:
-        packet.time_base = packet.time_base or Fraction(1, 30)
         out.mux(packet, "video", 0.0)
-    frame = 1024
-    for n, packet in enumerate(sound[: int(seconds * 48000 // frame) + 1]):
-        packet.pts = packet.dts = n * frame
-        packet.time_base = Fraction(1, 48000)
+    for packet in sound:
         out.mux(packet, "audio", 0.0)
     out.offset_s += seconds
 

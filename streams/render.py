@@ -1,10 +1,11 @@
 """The render agent: MemoryPlanned → an HLS playlist that plays at once (MemoryPlayable) → one MP4 and a poster in
 S3 → MemoryRendered (or MemoryFailed with the reason).
 
-Segments cut from mezzanines are joined with crossfades; others by plain stream copy. The playlist's segments go
-to S3 as the montage writes them, so the device can start playing while the rest is rendered; the MP4 is written
-beside it and streams to S3 as a multipart upload completed, moov first, only when the file is whole
-(streams/faststart.py), so a half-written MP4 is never served. The local files go once everything is stored.
+Segments cut from mezzanines are joined with crossfades; others by plain stream copy. The playlist grows in S3 as
+the montage goes, so the device can start playing while the rest is rendered: over mezzanines it points at byte
+ranges of them and only the crossfades are stored (streams/hls.py). The MP4 streams to S3 as a multipart upload
+completed, moov first, only when the file is whole (streams/faststart.py), so a half-written MP4 is never served.
+The local files go once everything is stored.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -22,73 +23,12 @@ from typing import Any, TypeVar
 
 from infra.metrics import MEMORY_SECONDS
 from projections.connection import utc
-from streams import faststart, montage
+from streams import faststart, hls, montage
 from streams.blobs import memory_key
 from streams.services import Services
 
 log = logging.getLogger("reverie.render")
 T = TypeVar("T")
-HLS_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".mp4": "video/mp4", ".m4s": "video/iso.segment"}
-
-
-def playlist_prefix(user_id: str, memory_id: str) -> str:
-    return f"memories/{user_id}/{memory_id}/hls/"
-
-
-class _Uploader:
-    """Sends the playlist's finished files to S3 as they appear, the playlist itself last. The first segment
-    goes at once (the memory is then playable); the rest on a thread of its own, so rendering does not wait."""
-
-    def __init__(self, services: Services, folder: Path, prefix: str, first: Callable[[float], None]) -> None:
-        self.services, self.folder, self.prefix, self.first = services, folder, prefix, first
-        self.sent: set[str] = set()
-        self.queue = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hls-upload")
-        self.pending: list[Future[None]] = []
-
-    def __call__(self, seconds: float) -> None:
-        if self.sent:
-            self.pending.append(self.queue.submit(self.update, seconds))
-        else:
-            self.update(seconds)
-
-    def finish(self, seconds: float) -> None:
-        """Everything written so far is in S3 (the playlist with its end tag), or the upload's error is raised."""
-        self(seconds)
-        self.queue.shutdown(wait=True)
-        for done in self.pending:
-            done.result()
-
-    def update(self, seconds: float) -> None:
-        playlist = self.folder / "index.m3u8"
-        if not playlist.exists():
-            return
-        lines = playlist.read_text().splitlines()
-        segments = [line for line in lines if line and not line.startswith("#")]
-        if not segments:
-            return
-        fresh = [n for n in ["init.mp4", *segments] if n not in self.sent and (self.folder / n).exists()]
-        if not fresh:
-            return
-        first = not self.sent
-        if first:
-            # Playable as soon as one segment is out: the others follow with the next update of the playlist.
-            fresh = fresh[:2]
-            lines = lines[: lines.index(segments[0]) + 1]
-        for name in fresh:
-            self._put(name)
-        self._put_text("index.m3u8", "\n".join(lines) + "\n")
-        if first:
-            self.first(seconds)
-
-    def _put(self, name: str) -> None:
-        path = self.folder / name
-        self.services.blobs.put_file(self.prefix + name, path, HLS_TYPES[path.suffix])
-        self.sent.add(name)
-
-    def _put_text(self, name: str, text: str) -> None:
-        copy = self.folder / f".sent-{name}"
-        copy.write_text(text)
-        self.services.blobs.put_file(self.prefix + name, copy, HLS_TYPES[copy.suffix])
 
 
 def poster_key(user_id: str, memory_id: str) -> str:
@@ -116,27 +56,51 @@ def _join_and_store(
     folder: Path,
     playable: Callable[[float], None],
 ) -> tuple[float, int]:
-    hls = folder / "hls"
-    hls.mkdir(parents=True, exist_ok=True)
-    uploader = _Uploader(services, hls, playlist_prefix(event["user_id"], event["memory_id"]), playable)
+    hls_folder = folder / "hls"
+    hls_folder.mkdir(parents=True, exist_ok=True)
+    prefix = hls.playlist_prefix(event["user_id"], event["memory_id"])
     crossfade = float(event["crossfade_s"]) if all(s["mezzanine"] for s in event["segments"]) else 0.0
+    bodies = (
+        hls.body_pieces([s["object_key"] for s in event["segments"]], montage.bodies(cuts, crossfade))
+        if crossfade
+        else None
+    )
     out = folder / "memory.mp4"
     mp4 = faststart.Upload(services.blobs, memory_key(event["user_id"], event["memory_id"]), montage.partial(out))
+    # byte ranges of the mezzanines when every body is cut from one; else segments the muxer writes
+    progressive: hls.Progressive = (
+        hls.Ranges(services.blobs, hls_folder, prefix, bodies, playable)
+        if bodies
+        else hls.Files(services.blobs, hls_folder, prefix, playable)
+    )
+    fade = montage.fade_seconds(crossfade)
 
     def progress(seconds: float) -> None:
-        uploader(seconds)
+        progressive.written(seconds)
         mp4.grow()
+
+    def transition(index: int, packets: montage.Transition) -> None:
+        progressive.transition(index, packets, fade, cuts[0].path)
 
     started = time.perf_counter()
     try:
-        duration = montage.join(cuts, out, crossfade, hls / "index.m3u8", progress=progress, faststart=False)
+        progressive.start()
+        duration = montage.join(
+            cuts,
+            out,
+            crossfade,
+            None if bodies else hls_folder / "index.m3u8",
+            progress=progress,
+            faststart=False,
+            transitions=transition,
+        )
     except BaseException:
         mp4.abort()
         raise
     joined = time.perf_counter()
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="render-finish") as pool:
-        # the last segments and the playlist with its end tag; the poster
-        playlist = pool.submit(_timed, uploader.finish, duration)
+        # the last crossfades or segments and the playlist with its end tag; the poster
+        playlist = pool.submit(_timed, progressive.finish, duration)
         picture = pool.submit(_timed, _store_poster, services, out, min(duration / 2, 5.0), event)
         size, mp4_s = _timed(mp4.finish, out)
         playlist_s, poster_s = playlist.result()[1], picture.result()[1]
@@ -186,7 +150,7 @@ async def on_memory_planned(services: Services, event: dict[str, Any]) -> None:
     started = time.perf_counter()
     asked = next((r["occurred_at"] for r in rows if r["stage"] == "requested"), event["occurred_at"])
     loop = asyncio.get_running_loop()
-    prefix = playlist_prefix(event["user_id"], event["memory_id"])
+    prefix = hls.playlist_prefix(event["user_id"], event["memory_id"])
 
     def playable(seconds: float) -> None:
         log.info("memory %s playable after %.3f s of rendering", event["memory_id"], time.perf_counter() - started)

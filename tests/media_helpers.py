@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -110,3 +112,30 @@ def rotated_clip(path: Path, degrees: int, upright: np.ndarray | None = None) ->
         for packet in video.encode(None):
             out.mux(packet)
     return path
+
+
+def playlist_frames(text: str, fetch: Callable[[str, int, int], bytes], folder: Path) -> int:
+    """The video frames a player decodes from an HLS fMP4 playlist with byte ranges: each run between
+    discontinuities is its init (EXT-X-MAP) and its segments, decoded as one file. ``fetch(uri, offset, size)``
+    reads a range of whatever the playlist names."""
+    from infra.demo import verify_mp4  # noqa: PLC0415
+
+    runs: list[bytearray] = []
+    byterange: tuple[int, int] | None = None
+    for line in text.splitlines():
+        if line.startswith("#EXT-X-MAP:"):
+            uri, size, offset = re.fullmatch(r'#EXT-X-MAP:URI="([^"]+)",BYTERANGE="(\d+)@(\d+)"', line).groups()  # type: ignore[union-attr]
+            runs.append(bytearray(fetch(uri, int(offset), int(size))))
+        elif line.startswith("#EXT-X-BYTERANGE:"):
+            size, offset = line.split(":", 1)[1].split("@")
+            byterange = (int(offset), int(size))
+        elif line and not line.startswith("#"):
+            assert byterange is not None, "every segment of the playlist is a byte range"
+            runs[-1] += fetch(line, *byterange)
+            byterange = None
+    frames = 0
+    for n, run in enumerate(runs):
+        path = folder / f"run-{n}.mp4"
+        path.write_bytes(bytes(run))
+        frames += verify_mp4(path)
+    return frames

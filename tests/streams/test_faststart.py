@@ -7,7 +7,7 @@ import pytest
 
 from infra.demo import verify_mp4
 from infra.settings import Settings
-from streams import faststart, montage
+from streams import boxes, faststart, montage
 from streams.blobs import BlobStore
 from tests.media_helpers import small_clip
 
@@ -31,8 +31,8 @@ def _mux(source: Path, target: Path, options: dict[str, str]) -> bytes:
 
 def _moved(data: bytes) -> bytes:
     """The file as the upload stores it: the moov moved right after ftyp."""
-    boxes = faststart.top_level(io.BytesIO(data))
-    ftyp_end, (_, moov_at, _, moov_size) = boxes[0][3], boxes[-1]
+    found = boxes.top_level(io.BytesIO(data))
+    ftyp_end, (_, moov_at, _, moov_size) = found[0][3], found[-1]
     return data[:ftyp_end] + faststart.moov_ahead(data[moov_at : moov_at + moov_size]) + data[ftyp_end:moov_at]
 
 
