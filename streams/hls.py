@@ -92,6 +92,8 @@ class Progressive:
     has placed a crossfade, has finished. Sending happens on one thread, in order, so a playlist never names an
     object that is not there yet."""
 
+    muxed: Path | None = None  # where FFmpeg's HLS muxer is to write the playlist, if it writes one
+
     def __init__(self) -> None:
         self.queue = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hls-upload")
         self.pending: list[Future[None]] = []
@@ -102,12 +104,22 @@ class Progressive:
     def written(self, seconds: float) -> None:
         """After each body."""
 
-    def transition(self, index: int, transition: Transition, seconds: float, template: Path) -> None:
+    def transition(self, index: int, transition: Transition, seconds: float) -> None:
         """After crossfade ``index`` (``seconds`` long, packets from ``montage.timed``) is in the MP4."""
 
     def finish(self, seconds: float) -> None:
         """Everything is in S3, the playlist with its end tag, or the first error is raised."""
         self.wait()
+
+    def close(self) -> None:
+        """Done, or given up: nothing more is sent."""
+        self.queue.shutdown(wait=False, cancel_futures=True)
+
+    def __enter__(self) -> Progressive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def submit(self, call: Callable[..., None], *args: object) -> None:
         self.pending.append(self.queue.submit(call, *args))
@@ -123,21 +135,28 @@ class Ranges(Progressive):
     """The byte-range playlist: playable as soon as it names the first body, which is already in S3."""
 
     def __init__(
-        self, blobs: BlobStore, folder: Path, prefix: str, bodies: list[Piece], first: Callable[[float], None]
+        self,
+        blobs: BlobStore,
+        folder: Path,
+        prefix: str,
+        bodies: list[Piece],
+        first: Callable[[float], None],
+        template: Path,
     ) -> None:
         super().__init__()
         self.blobs, self.folder, self.prefix, self.first = blobs, folder, prefix, first
         self.listed, self.waiting = bodies[:1], bodies[1:]
+        self.writer = montage.TransitionWriter(template)  # crossfades shaped like this mezzanine
 
     def start(self) -> None:
         self._put_playlist(ended=False)
         self.first(self.listed[0].seconds)
 
-    def transition(self, index: int, transition: Transition, seconds: float, template: Path) -> None:
-        # stored as an fMP4 of its own (shaped like the mezzanine ``template``), listed with the body after it
+    def transition(self, index: int, transition: Transition, seconds: float) -> None:
+        # stored as an fMP4 of its own, listed with the body after it
         name = f"x-{index:03d}.mp4"
         path = self.folder / name
-        montage.write_transition(transition, seconds, template, path)
+        self.writer.write(transition, seconds, path)
         found = layout(path)
         self.listed += [Piece(self.prefix + name, found.init_size, found.fragments), self.waiting.pop(0)]
         listed = list(self.listed)
@@ -146,6 +165,10 @@ class Ranges(Progressive):
     def finish(self, seconds: float) -> None:
         self.submit(self._put_playlist, True)
         self.wait()
+
+    def close(self) -> None:
+        super().close()
+        self.writer.close()
 
     def _send(self, path: Path, listed: list[Piece]) -> None:
         self.blobs.put_file(self.prefix + path.name, path, TYPES[".mp4"])
@@ -166,6 +189,7 @@ class Files(Progressive):
         super().__init__()
         self.blobs, self.folder, self.prefix, self.first = blobs, folder, prefix, first
         self.sent: set[str] = set()
+        self.muxed = folder / "index.m3u8"
 
     def written(self, seconds: float) -> None:
         if self.sent:

@@ -42,37 +42,42 @@ def render(services: Services, event: dict[str, Any], playable: Callable[[float]
         montage.Cut(services.blobs.fetch(s["object_key"]), float(s["start_s"]), float(s["end_s"]))
         for s in event["segments"]
     ]
+    crossfade = float(event["crossfade_s"]) if all(s["mezzanine"] for s in event["segments"]) else 0.0
     folder = services.settings.cache_dir / "memories" / event["user_id"] / event["memory_id"]
     try:
-        return _join_and_store(services, event, cuts, folder, playable)
+        with _progressive(services, event, cuts, crossfade, folder / "hls", playable) as progressive:
+            return _join_and_store(services, event, cuts, folder / "memory.mp4", crossfade, progressive)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)  # everything is in S3 now (~185 MB a 2-minute memory)
+        shutil.rmtree(folder, ignore_errors=True)  # everything is in S3 now (~100 MB a 2-minute memory)
+
+
+def _progressive(
+    services: Services,
+    event: dict[str, Any],
+    cuts: list[montage.Cut],
+    crossfade: float,
+    folder: Path,
+    playable: Callable[[float], None],
+) -> hls.Progressive:
+    """Byte ranges of the mezzanines when every body is cut from one; else segments the muxer writes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    prefix = hls.playlist_prefix(event["user_id"], event["memory_id"])
+    keys = [s["object_key"] for s in event["segments"]]
+    bodies = hls.body_pieces(keys, montage.bodies(cuts, crossfade)) if crossfade else None
+    if bodies:
+        return hls.Ranges(services.blobs, folder, prefix, bodies, playable, cuts[0].path)
+    return hls.Files(services.blobs, folder, prefix, playable)
 
 
 def _join_and_store(
     services: Services,
     event: dict[str, Any],
     cuts: list[montage.Cut],
-    folder: Path,
-    playable: Callable[[float], None],
+    out: Path,
+    crossfade: float,
+    progressive: hls.Progressive,
 ) -> tuple[float, int]:
-    hls_folder = folder / "hls"
-    hls_folder.mkdir(parents=True, exist_ok=True)
-    prefix = hls.playlist_prefix(event["user_id"], event["memory_id"])
-    crossfade = float(event["crossfade_s"]) if all(s["mezzanine"] for s in event["segments"]) else 0.0
-    bodies = (
-        hls.body_pieces([s["object_key"] for s in event["segments"]], montage.bodies(cuts, crossfade))
-        if crossfade
-        else None
-    )
-    out = folder / "memory.mp4"
     mp4 = faststart.Upload(services.blobs, memory_key(event["user_id"], event["memory_id"]), montage.partial(out))
-    # byte ranges of the mezzanines when every body is cut from one; else segments the muxer writes
-    progressive: hls.Progressive = (
-        hls.Ranges(services.blobs, hls_folder, prefix, bodies, playable)
-        if bodies
-        else hls.Files(services.blobs, hls_folder, prefix, playable)
-    )
     fade = montage.fade_seconds(crossfade)
 
     def progress(seconds: float) -> None:
@@ -80,7 +85,7 @@ def _join_and_store(
         mp4.grow()
 
     def transition(index: int, packets: montage.Transition) -> None:
-        progressive.transition(index, packets, fade, cuts[0].path)
+        progressive.transition(index, packets, fade)
 
     started = time.perf_counter()
     try:
@@ -89,7 +94,7 @@ def _join_and_store(
             cuts,
             out,
             crossfade,
-            None if bodies else hls_folder / "index.m3u8",
+            progressive.muxed,
             progress=progress,
             faststart=False,
             transitions=transition,

@@ -61,16 +61,18 @@ def test_mezzanine_ranges_and_stored_crossfades_play_the_frames_of_the_mp4(prepa
     assert [(b.fragments[0].start_s, b.seconds) for b in bodies] == [(0.5, 2.5), (1.0, 2.0), (1.0, 2.5)]
     files = dict(zip(keys, [p.mezzanine for p in prepared], strict=True))
     pieces = [bodies[0]]
+    writer = montage.TransitionWriter(prepared[0].mezzanine)
 
     def placed(index: int, transition: Transition) -> None:
         path = tmp_path / f"x-{index:03d}.mp4"
-        montage.write_transition(transition, 0.5, prepared[0].mezzanine, path)
+        writer.write(transition, 0.5, path)
         found = layout(path)
         files[path.name] = path
         pieces.extend([hls.Piece(path.name, found.init_size, found.fragments), bodies[index + 1]])
 
     out = tmp_path / "m.mp4"
     duration = montage.join(cuts, out, 0.5, transitions=placed)
+    writer.close()
     playlist = hls.text(pieces, ended=True)
 
     def fetch(name: str, offset: int, size: int) -> bytes:
