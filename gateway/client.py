@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,22 @@ class Client:
         return self._wait(lambda: self.capture(capture_id), lambda c: bool(c.get("prepared")), timeout)
 
     def wait_memory(self, memory_id: str, timeout: float = 120.0) -> dict[str, Any]:
-        return self._wait(lambda: self.memory(memory_id), lambda m: m["status"] in ("rendered", "failed"), timeout)
+        """Follow the memory's live status (Server-Sent Events), as a device does, until it is rendered or
+        failed; its last view."""
+        deadline = time.monotonic() + timeout
+        while True:
+            url = f"/v1/memories/{memory_id}/events"
+            with self.http.stream("GET", url, timeout=max(1.0, deadline - time.monotonic())) as events:
+                if events.status_code == 404 and time.monotonic() < deadline:
+                    time.sleep(0.1)  # asked for a moment ago and not projected yet
+                    continue
+                if events.status_code >= 400:
+                    raise GatewayError(events.status_code, events.read().decode())
+                views = [json.loads(line[5:]) for line in events.iter_lines() if line.startswith("data:")]
+            if views and views[-1]["status"] in ("rendered", "failed"):
+                return dict(views[-1])
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"memory {memory_id} not done after {timeout:.0f}s")
 
     @staticmethod
     def _wait(fetch: Any, done: Any, timeout: float) -> dict[str, Any]:

@@ -24,6 +24,7 @@ STATUS_ORDER = ("requested", "planned", "playable", "rendered", "failed")
 FINAL = ("rendered", "failed")
 EVENTS_TIMEOUT_S = 600.0
 POLL_S = 0.1
+LOCAL_POLL_S = 2.0  # with the projector in this process a change wakes the stream; asking is only a safety net
 PROJECTION_GRACE_S = 3.0
 
 
@@ -156,10 +157,13 @@ async def memory_events(request: Request) -> StreamingResponse:
     """
     services: Services = request.app.state.services
     user, memory_id = request.state.user_id, str(request.path_params["memory_id"])
+    changes = services.changes
+    woken = changes.mark(memory_id)
     first = await _view(services, user, memory_id)
     deadline = time.monotonic() + PROJECTION_GRACE_S
     while first is None and time.monotonic() < deadline:  # asked for a moment ago: not projected yet
-        await asyncio.sleep(POLL_S)
+        await changes.wait(woken, POLL_S)
+        woken = changes.mark(memory_id)
         first = await _view(services, user, memory_id)
     if first is None:
         raise ApiError(404, "no such memory")
@@ -167,6 +171,7 @@ async def memory_events(request: Request) -> StreamingResponse:
     async def stream() -> AsyncIterator[bytes]:
         view: dict[str, Any] | None = first
         sent: str | None = None
+        watching = woken
         deadline = time.monotonic() + EVENTS_TIMEOUT_S
         while time.monotonic() < deadline:
             if view is not None and view["status"] != sent:
@@ -174,7 +179,9 @@ async def memory_events(request: Request) -> StreamingResponse:
                 yield f"event: status\ndata: {json.dumps(view)}\n\n".encode()
                 if sent in FINAL:
                     return
-            await asyncio.sleep(POLL_S)
+            # woken by the projector when it runs in this process; else asking again is all there is
+            await changes.wait(watching, LOCAL_POLL_S if changes.local else POLL_S)
+            watching = changes.mark(memory_id)
             view = await _view(services, user, memory_id)
 
     return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})

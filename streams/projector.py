@@ -157,3 +157,5 @@ def project(services: Services, event_name: str, event: Event) -> bool:
 
 async def on_event(services: Services, event_name: str, event: Event) -> None:
     await asyncio.to_thread(project, services, event_name, event)
+    if event_name.startswith("Memory") and "memory_id" in event:
+        services.changes.changed(event["memory_id"])

@@ -15,6 +15,7 @@ from projections.versions import open_store
 from schemas.codec import Registry, registry
 from streams import faces, sealing
 from streams.blobs import BlobStore
+from streams.changes import Changes
 from streams.events import new_event, stable_id
 from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
 from streams.sealing import Keyring
@@ -72,6 +73,7 @@ class Services:
     registry: Registry
     send: Send
     collections: dict[str, VectorStore] = field(default_factory=dict)
+    changes: Changes = field(default_factory=Changes)  # memories projected here, for the gateway's live status
     version: int = 0  # the projection version read and written (projections/versions.py)
     keyring: Keyring | None = None
 
