@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from streams import heap
 from streams.weights import ModelMissing, shipped
 
 DETECTOR_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
@@ -118,6 +119,7 @@ def similarity(a: list[float], b: list[float]) -> float:
 
 
 @lru_cache(maxsize=4)
+@heap.settles
 def load(folder: str | None = None) -> FaceModel | InsightFaceModel:
     """The face model of a folder (None: the shipped YuNet + SFace)."""
     path = Path(folder) if folder else default_model_dir()

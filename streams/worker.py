@@ -17,7 +17,7 @@ from mode import Service
 
 from gateway.app import create_app
 from infra.settings import Settings
-from streams import vision
+from streams import heap, vision
 from streams.app import StreamApp
 from streams.places import load_gazetteer
 from streams.services import Services
@@ -70,6 +70,7 @@ def serve(settings: Settings, gateway: bool = True, loglevel: str = "info") -> N
     if settings.token_keys == Settings().token_keys:
         log.warning("tokens are signed with the development key: set REVERIE_TOKEN_KEYS before exposing the gateway")
     log.info("gazetteer: %d place names", load_gazetteer())
+    heap.watch()
     if settings.warm_models:
         # The first memory request with words should not wait for the text model to load.
         threading.Thread(target=_warm, name="warm-models", daemon=True).start()
