@@ -17,15 +17,13 @@ P = ParamSpec("P")
 T = TypeVar("T")
 log = logging.getLogger("reverie.heap")
 SLOW_S = 0.1
-_lock = threading.Lock()
 _started: dict[int, float] = {}
 
 
 def settle() -> None:
     """Collect once, then keep everything alive now (loaded models, imported modules) out of later collections."""
-    with _lock:
-        gc.collect()
-        gc.freeze()
+    gc.collect()
+    gc.freeze()
     log.info("%d objects kept out of garbage collection", gc.get_freeze_count())
 
 

@@ -94,7 +94,9 @@ class Progressive:
 
     muxed: Path | None = None  # where FFmpeg's HLS muxer is to write the playlist, if it writes one
 
-    def __init__(self) -> None:
+    def __init__(self, blobs: BlobStore, folder: Path, prefix: str, first: Callable[[float], None]) -> None:
+        """Files are written in ``folder`` and stored under ``prefix``; ``first`` hears when it is playable."""
+        self.blobs, self.folder, self.prefix, self.first = blobs, folder, prefix, first
         self.queue = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hls-upload")
         self.pending: list[Future[None]] = []
 
@@ -121,6 +123,9 @@ class Progressive:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def put_playlist(self, playlist: str) -> None:
+        self.blobs.put_bytes(self.prefix + "index.m3u8", playlist.encode(), TYPES[".m3u8"])
+
     def submit(self, call: Callable[..., None], *args: object) -> None:
         self.pending.append(self.queue.submit(call, *args))
 
@@ -143,13 +148,12 @@ class Ranges(Progressive):
         first: Callable[[float], None],
         template: Path,
     ) -> None:
-        super().__init__()
-        self.blobs, self.folder, self.prefix, self.first = blobs, folder, prefix, first
+        super().__init__(blobs, folder, prefix, first)
         self.listed, self.waiting = bodies[:1], bodies[1:]
         self.writer = montage.TransitionWriter(template)  # crossfades shaped like this mezzanine
 
     def start(self) -> None:
-        self._put_playlist(ended=False)
+        self.put_playlist(text(self.listed, ended=False))
         self.first(self.listed[0].seconds)
 
     def transition(self, index: int, transition: Transition, seconds: float) -> None:
@@ -159,26 +163,19 @@ class Ranges(Progressive):
         self.writer.write(transition, seconds, path)
         found = layout(path)
         self.listed += [Piece(self.prefix + name, found.init_size, found.fragments), self.waiting.pop(0)]
-        listed = list(self.listed)
-        self.submit(self._send, path, listed)
+        self.submit(self._send, path, text(self.listed, ended=False))
 
     def finish(self, seconds: float) -> None:
-        self.submit(self._put_playlist, True)
+        self.submit(self.put_playlist, text(self.listed, ended=True))
         self.wait()
 
     def close(self) -> None:
         super().close()
         self.writer.close()
 
-    def _send(self, path: Path, listed: list[Piece]) -> None:
+    def _send(self, path: Path, playlist: str) -> None:
         self.blobs.put_file(self.prefix + path.name, path, TYPES[".mp4"])
-        self._put_text(text(listed, ended=False))
-
-    def _put_playlist(self, ended: bool) -> None:
-        self._put_text(text(self.listed, ended))
-
-    def _put_text(self, playlist: str) -> None:
-        self.blobs.put_bytes(self.prefix + "index.m3u8", playlist.encode(), TYPES[".m3u8"])
+        self.put_playlist(playlist)
 
 
 class Files(Progressive):
@@ -186,8 +183,7 @@ class Files(Progressive):
     once (the memory is then playable); the rest on the sender's thread, so rendering does not wait."""
 
     def __init__(self, blobs: BlobStore, folder: Path, prefix: str, first: Callable[[float], None]) -> None:
-        super().__init__()
-        self.blobs, self.folder, self.prefix, self.first = blobs, folder, prefix, first
+        super().__init__(blobs, folder, prefix, first)
         self.sent: set[str] = set()
         self.muxed = folder / "index.m3u8"
 
@@ -221,6 +217,6 @@ class Files(Progressive):
             path = self.folder / name
             self.blobs.put_file(self.prefix + name, path, TYPES[path.suffix])
             self.sent.add(name)
-        self.blobs.put_bytes(self.prefix + "index.m3u8", ("\n".join(lines) + "\n").encode(), TYPES[".m3u8"])
+        self.put_playlist("\n".join(lines) + "\n")
         if first:
             self.first(seconds)

@@ -135,11 +135,11 @@ def join(
     playlist: Path | None = None,
     progress: Callable[[float], None] | None = None,
     faststart: bool = True,
-    transitions: Callable[[int, Transition], None] | None = None,
+    transitions: Callable[[int, Transition, float], None] | None = None,
 ) -> float:
     """Write the cuts one after the other into ``out_path`` (atomically, by way of ``partial(out_path)``),
     crossfading between them when asked, and into an HLS playlist as they go; ``progress`` hears the seconds
-    written after each piece, ``transitions`` each crossfade (its index and packets) once it is in the file.
+    written after each piece, ``transitions`` each crossfade (its index, packets and length) once it is in the file.
     Without ``faststart`` the moov goes last (streams/faststart.py moves it while uploading). Returns the output
     duration in seconds."""
     if not cuts:
@@ -164,7 +164,7 @@ def join(
                 transition = timed(pending[i].result(), d)
                 _place_transition(transition, d, out)
                 if transitions is not None:
-                    transitions(i, transition)
+                    transitions(i, transition, d)
         out.close()
     except BaseException:
         out.close()

@@ -78,14 +78,10 @@ def _join_and_store(
     progressive: hls.Progressive,
 ) -> tuple[float, int]:
     mp4 = faststart.Upload(services.blobs, memory_key(event["user_id"], event["memory_id"]), montage.partial(out))
-    fade = montage.fade_seconds(crossfade)
 
     def progress(seconds: float) -> None:
         progressive.written(seconds)
         mp4.grow()
-
-    def transition(index: int, packets: montage.Transition) -> None:
-        progressive.transition(index, packets, fade)
 
     started = time.perf_counter()
     try:
@@ -97,7 +93,7 @@ def _join_and_store(
             progressive.muxed,
             progress=progress,
             faststart=False,
-            transitions=transition,
+            transitions=progressive.transition,
         )
     except BaseException:
         mp4.abort()

@@ -63,9 +63,9 @@ def test_mezzanine_ranges_and_stored_crossfades_play_the_frames_of_the_mp4(prepa
     pieces = [bodies[0]]
     writer = montage.TransitionWriter(prepared[0].mezzanine)
 
-    def placed(index: int, transition: Transition) -> None:
+    def placed(index: int, transition: Transition, seconds: float) -> None:
         path = tmp_path / f"x-{index:03d}.mp4"
-        writer.write(transition, 0.5, path)
+        writer.write(transition, seconds, path)
         found = layout(path)
         files[path.name] = path
         pieces.extend([hls.Piece(path.name, found.init_size, found.fragments), bodies[index + 1]])
