@@ -35,13 +35,18 @@ demo: install
 test: install lint
     {{bin}}/pytest -q
 
-# ruff and mypy
+# ruff, mypy and the import contracts (layers point one way, no cycles; pyproject.toml [tool.importlinter])
 lint: install
     {{bin}}/ruff check .
     {{bin}}/ruff format --check .
-    {{bin}}/mypy streams schemas projections gateway infra
+    {{bin}}/mypy core schemas projections streams gateway infra bench
+    {{bin}}/lint-imports
 
 # Measure everything against its baselines; JSON and report in bench/out, the committed copy in bench/report
 bench: install
-    {{bin}}/reverie bench --out bench/out/results.json
-    {{bin}}/python -m infra.report bench/out/results.json bench/report
+    {{bin}}/python -m bench run --out bench/out/results.json
+    {{bin}}/python -m bench.reporting bench/out/results.json bench/report
+
+# Many devices at once against the running server (`just serve`), then a reconciliation of every count
+load *args: install
+    {{bin}}/python -m bench load {{args}}

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from gateway.bodies import json_object
 from gateway.errors import ApiError
 from streams.replay import Replay
-from streams.services import Services
+from streams.runtime.services import Services
 
 MAX_SQL = 10_000
 
@@ -30,15 +30,11 @@ async def sql(request: Request) -> Response:
     ---
     summary: One read-only ClickHouse statement over the read model (operators only)
     security: [{bearer: []}]
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [sql]
-            properties:
-              sql: {type: string, maxLength: 10000}
+    jsonBody:
+      type: object
+      required: [sql]
+      properties:
+        sql: {type: string, maxLength: 10000}
     responses:
       200: {description: "columns and rows"}
       403: {description: The token is not an operator's.}

@@ -15,7 +15,7 @@ from gateway.captures import parse_time
 from gateway.errors import ApiError
 from gateway.search import limit_param
 from projections.album import Browse
-from streams.services import Services
+from streams.runtime.services import Services
 
 
 def encode_cursor(captured_at: datetime, capture_id: str) -> str:

@@ -11,9 +11,8 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
-from starlette.schemas import SchemaGenerator
 from starlette.staticfiles import StaticFiles
 
 from gateway import (
@@ -34,45 +33,15 @@ from gateway.captures import create_capture, get_capture
 from gateway.errors import ApiError, api_error, http_error, os_error
 from gateway.guard import DeviceRegistrations, Guard
 from gateway.memories import create_memory, get_memory, memory_events, memory_playlist
+from gateway.openapi import openapi
 from gateway.resumable import PartialUploads
-from streams.services import Services
-
-schemas = SchemaGenerator(
-    {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "Reverie gateway",
-            "version": "0.1.0",
-            "description": "Upload clips from smart glasses and ask for memory videos in plain words.",
-        },
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Capture": {
-                    "type": "object",
-                    "properties": {
-                        "capture_id": {"type": "string"},
-                        "object_key": {"type": "string"},
-                        "sha256": {"type": "string"},
-                        "size_bytes": {"type": "integer"},
-                        "status_url": {"type": "string"},
-                    },
-                }
-            },
-        },
-    }
-)
-
+from streams.runtime.services import Services
 
 WEB = Path(__file__).parent / "web"
 
 
 async def webapp(request: Request) -> Response:
     return FileResponse(WEB / "index.html", media_type="text/html")
-
-
-async def openapi(request: Request) -> Response:
-    return JSONResponse(schemas.get_schema(routes=request.app.routes))
 
 
 def create_app(services: Services) -> Starlette:

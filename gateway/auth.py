@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import jwt
 
-from infra.settings import Settings
+from core.settings import Settings
 
 USER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")

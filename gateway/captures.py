@@ -16,8 +16,8 @@ from starlette.responses import JSONResponse
 
 from gateway.errors import ApiError
 from gateway.ingest import Received, ingest
-from streams import media
-from streams.services import Services
+from streams.runtime.services import Services
+from streams.video import media
 
 CHUNK = 1024 * 1024
 RECORDING_ID = re.compile(r"^[0-9a-f-]{36}$")

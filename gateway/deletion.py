@@ -1,7 +1,7 @@
 """Deleting: one capture (with the memories cut from it), or everything of a user (the right to erasure).
 
 The gateway only emits the deletion event; the projector removes rows and vectors and leaves tombstones, the
-erase agents remove blobs and cached files (streams/erase.py). Reads stop showing the data once projected.
+erase agents remove blobs and cached files (streams/agents/erase.py). Reads stop showing the data once projected.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 
 from gateway.bodies import json_object
 from gateway.errors import ApiError
-from streams.services import Services
+from streams.runtime.services import Services
 
 
 async def delete_capture(request: Request) -> JSONResponse:
@@ -46,15 +46,11 @@ async def forget_me(request: Request) -> JSONResponse:
     summary: Right to erasure — every capture, memory, person, place, device and setting of yours goes
     description: 'Send {"confirm": "forget me"}. Only your own token can do this, not a device''s.'
     security: [{bearer: []}]
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [confirm]
-            properties:
-              confirm: {type: string, enum: [forget me]}
+    jsonBody:
+      type: object
+      required: [confirm]
+      properties:
+        confirm: {type: string, enum: [forget me]}
     responses:
       202: {description: UserForgotten was emitted.}
       403: {description: A device's token cannot erase the account.}

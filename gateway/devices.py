@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse
 from gateway import auth
 from gateway.bodies import json_object
 from gateway.errors import ApiError
-from streams.services import Services
+from streams.runtime.services import Services
 
 COMMANDS = ("take_picture", "record_video", "stop_recording")
 
@@ -58,15 +58,11 @@ async def command(request: Request) -> JSONResponse:
     security: [{bearer: []}]
     parameters:
       - {name: device_id, in: path, required: true, schema: {type: string}}
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [command]
-            properties:
-              command: {type: string, enum: [take_picture, record_video, stop_recording]}
+    jsonBody:
+      type: object
+      required: [command]
+      properties:
+        command: {type: string, enum: [take_picture, record_video, stop_recording]}
     responses:
       202: {description: "The command's event was emitted; recording_id goes with the upload that follows."}
       409: {description: "Already recording, or nothing to stop."}
@@ -118,16 +114,12 @@ async def register(request: Request) -> JSONResponse:
     ---
     summary: Register a device (glasses, a phone) and get a token of its own, valid for that device only
     security: [{bearer: []}]
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [device_id]
-            properties:
-              device_id: {type: string, pattern: "^[A-Za-z0-9_.:-]{1,128}$"}
-              name: {type: string, maxLength: 200}
+    jsonBody:
+      type: object
+      required: [device_id]
+      properties:
+        device_id: {type: string, pattern: "^[A-Za-z0-9_.:-]{1,128}$"}
+        name: {type: string, maxLength: 200}
     responses:
       201: {description: "DeviceRegistered was emitted; the answer carries the device's token."}
       403: {description: A device's token cannot register devices.}

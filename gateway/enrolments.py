@@ -12,9 +12,9 @@ from starlette.responses import JSONResponse
 
 from gateway.bodies import body_to_file
 from gateway.errors import ApiError
-from streams import media
-from streams.blobs import enrolment_key
-from streams.services import Services
+from streams.runtime.services import Services
+from streams.storage.blobs import enrolment_key
+from streams.video import media
 
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from streams.consume import disk_full
+from streams.runtime.consume import disk_full
 
 
 class ApiError(Exception):

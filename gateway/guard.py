@@ -16,9 +16,9 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.settings import Settings
 from gateway import auth
 from gateway.ratelimit import RateLimiter
-from infra.settings import Settings
 
 PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/"}
 PUBLIC_PREFIXES = ("/app/",)

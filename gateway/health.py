@@ -10,9 +10,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from infra import metrics
-from streams.lag import consumer_lag
-from streams.services import Services
+from core import metrics
+from streams.runtime.lag import consumer_lag
+from streams.runtime.services import Services
 
 CHECK_TIMEOUT_S = 3.0
 

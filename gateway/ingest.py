@@ -13,11 +13,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.clock import utcnow
 from gateway.errors import ApiError
-from streams import media
-from streams.blobs import raw_key
-from streams.events import utcnow
-from streams.services import Services
+from streams.runtime.services import Services
+from streams.storage.blobs import raw_key
+from streams.video import media
 
 RETRY = {"Retry-After": "5"}
 # How long an upload waits for the event log to acknowledge its event. The producer keeps retrying after that

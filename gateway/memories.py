@@ -13,11 +13,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from core.clock import utcnow
 from gateway.bodies import json_object
 from gateway.errors import ApiError
-from streams import planner
-from streams.events import utcnow
-from streams.services import Services
+from streams.runtime.services import Services
+from streams.understanding import planning
 
 MAX_TEXT = 500
 STATUS_ORDER = ("requested", "planned", "playable", "rendered", "failed")
@@ -46,16 +46,12 @@ async def create_memory(request: Request) -> JSONResponse:
       back in `query`. A name nobody in your album has gets 422 with what to do. The same request on an unchanged
       album returns the memory already made (200, `cached`: true).
     security: [{bearer: []}]
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [text]
-            properties:
-              text: {type: string, maxLength: 500, example: "a memory video of my wife and me in Paris"}
-              target_seconds: {type: number, minimum: 5, maximum: 600}
+    jsonBody:
+      type: object
+      required: [text]
+      properties:
+        text: {type: string, maxLength: 500, example: "a memory video of my wife and me in Paris"}
+        target_seconds: {type: number, minimum: 5, maximum: 600}
     responses:
       200: {description: "The same request was already rendered for this album: that memory."}
       202: {description: "Accepted; MemoryRequested was emitted. Follow status_url or events_url."}
@@ -77,11 +73,11 @@ async def create_memory(request: Request) -> JSONResponse:
 async def ask_for_memory(services: Services, user: str, text: str, target: float | None) -> tuple[int, dict[str, Any]]:
     """Understand a request and emit MemoryRequested (202), or answer from the cache (200), or say who is
     unknown (422); the gateway's POST and voice commands both come here."""
-    query = await asyncio.to_thread(planner.understand, services, user, text, utcnow(), target)
+    query = await asyncio.to_thread(planning.understand, services, user, text, utcnow(), target)
     said = query.as_dict()
     if query.unknown:
         return 422, {"error": " ".join(query.unknown), "query": said}
-    key = await asyncio.to_thread(planner.cache_key, services, user, query)
+    key = await asyncio.to_thread(planning.cache_key, services, user, query)
     cached = await asyncio.to_thread(services.store.cached_memory, user, key)
     if cached is not None:
         memory_id = cached["memory_id"]

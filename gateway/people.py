@@ -13,8 +13,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 
 from gateway.bodies import json_object
 from gateway.errors import ApiError
-from streams.enrich_faces import looked_at
-from streams.services import Services
+from streams.runtime.services import Services
+from streams.video import media
 
 MAX_NAME = 80
 FACE_SIZE = 160  # pixels on the longer side of a face picture
@@ -53,11 +53,7 @@ async def merge_person(request: Request) -> JSONResponse:
     security: [{bearer: []}]
     parameters:
       - {name: person_id, in: path, required: true, schema: {type: string}}
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema: {type: object, required: [into], properties: {into: {type: string}}}
+    jsonBody: {type: object, required: [into], properties: {into: {type: string}}}
     responses:
       202: {description: PersonMerged was emitted.}
       404: {description: Either person is not in your album.}
@@ -83,16 +79,12 @@ async def name_person(request: Request) -> JSONResponse:
     security: [{bearer: []}]
     parameters:
       - {name: person_id, in: path, required: true, schema: {type: string}}
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [name]
-            properties:
-              name: {type: string, maxLength: 80}
-              relationship: {type: string, maxLength: 80}
+    jsonBody:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, maxLength: 80}
+        relationship: {type: string, maxLength: 80}
     responses:
       202: {description: PersonNamed was emitted.}
       404: {description: No such person in your album.}
@@ -145,11 +137,7 @@ async def split_person(request: Request) -> JSONResponse:
     security: [{bearer: []}]
     parameters:
       - {name: person_id, in: path, required: true, schema: {type: string}}
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema: {type: object, required: [face_ids], properties: {face_ids: {type: array, items: {type: string}}}}
+    jsonBody: {type: object, required: [face_ids], properties: {face_ids: {type: array, items: {type: string}}}}
     responses:
       202: {description: PersonSplit was emitted; new_person_id names the new person.}
       404: {description: No such person in your album.}
@@ -185,7 +173,7 @@ def _face_jpeg(services: Services, user_id: str, person_id: str, sample: dict[st
     if capture is None:
         return None
     path = services.blobs.fetch(capture["object_key"])
-    frames = looked_at(services, path, capture["kind"])
+    frames = media.face_frames(path, capture["kind"], services.settings.face_frames_per_second)
     if not frames:
         return None
     _, bgr = min(frames, key=lambda f: abs(f[0] - t))

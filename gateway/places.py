@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse
 
 from gateway.bodies import json_object
 from gateway.errors import ApiError
-from streams.services import Services
+from streams.runtime.services import Services
 
 MAX_NAME = 80
 MAX_RADIUS_M = 50_000.0
@@ -53,17 +53,13 @@ async def name_place(request: Request) -> JSONResponse:
     security: [{bearer: []}]
     parameters:
       - {name: name, in: path, required: true, schema: {type: string, maxLength: 80}}
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [lat, lon]
-            properties:
-              lat: {type: number, minimum: -90, maximum: 90}
-              lon: {type: number, minimum: -180, maximum: 180}
-              radius_m: {type: number, minimum: 1, maximum: 50000}
+    jsonBody:
+      type: object
+      required: [lat, lon]
+      properties:
+        lat: {type: number, minimum: -90, maximum: 90}
+        lon: {type: number, minimum: -180, maximum: 180}
+        radius_m: {type: number, minimum: 1, maximum: 50000}
     responses:
       202: {description: PlaceNamed was emitted.}
       422: {description: The body is not valid.}

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 
 from gateway.bodies import json_object
 from gateway.errors import ApiError
-from streams.services import Services
+from streams.runtime.services import Services
 
 
 async def get_preferences(request: Request) -> JSONResponse:
@@ -30,11 +30,7 @@ async def set_face_recognition(request: Request) -> JSONResponse:
     ---
     summary: Turn face recognition on or off; off deletes your face vectors and face rows
     security: [{bearer: []}]
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema: {type: object, required: [enabled], properties: {enabled: {type: boolean}}}
+    jsonBody: {type: object, required: [enabled], properties: {enabled: {type: boolean}}}
     responses:
       202: {description: FaceRecognitionToggled was emitted.}
       422: {description: The body is not valid.}

@@ -8,10 +8,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from core.clock import utcnow
 from gateway.errors import ApiError
-from streams import planner, retrieve, select
-from streams.events import utcnow
-from streams.services import Services
+from streams.runtime.services import Services
+from streams.understanding import planning, retrieval, selection
 
 MAX_QUERY = 500
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
@@ -26,7 +26,7 @@ def limit_param(raw: str | None, default: int = DEFAULT_LIMIT) -> int:
     return int(raw)
 
 
-def _moment(clip: select.Clip) -> dict[str, Any]:
+def _moment(clip: selection.Clip) -> dict[str, Any]:
     best = max(clip.frames, key=lambda f: f.score, default=None)
     return {
         "capture_id": clip.capture_id,
@@ -62,10 +62,10 @@ async def search(request: Request) -> JSONResponse:
 
 async def find_moments(services: Services, user: str, text: str, limit: int) -> tuple[int, dict[str, Any]]:
     """The understood query and the best moments (200), or who is unknown (422): for GET and for voice."""
-    query = await asyncio.to_thread(planner.understand, services, user, text, utcnow(), None)
+    query = await asyncio.to_thread(planning.understand, services, user, text, utcnow(), None)
     if query.unknown:
         return 422, {"error": " ".join(query.unknown), "query": query.as_dict()}
-    clips, ranked = await asyncio.to_thread(retrieve.retrieve, services, user, query)
+    clips, ranked = await asyncio.to_thread(retrieval.retrieve, services, user, query)
     by_id = {c.capture_id: c for c in clips}
     results = [_moment(by_id[c]) for c in ranked if c in by_id][:limit]
     return 200, {"query": query.as_dict(), "results": results}

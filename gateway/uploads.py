@@ -20,7 +20,7 @@ from gateway.captures import parse_float, parse_time, recording_id
 from gateway.errors import ApiError
 from gateway.ingest import Received, check_quota, ingest
 from gateway.resumable import OffsetMismatch, PartialUpload, PartialUploads, TooLong
-from streams.services import Services
+from streams.runtime.services import Services
 
 TUS_VERSION = "1.0.0"
 TUS = {"Tus-Resumable": TUS_VERSION}

@@ -20,8 +20,8 @@ from gateway.errors import ApiError
 from gateway.intents import PROMPT, Intent, parse
 from gateway.memories import ask_for_memory
 from gateway.search import find_moments
-from streams import speech
-from streams.services import Services
+from streams.models import speech
+from streams.runtime.services import Services
 
 AUDIO_TYPES = ("audio/wav", "audio/x-wav", "audio/wave", "audio/ogg", "audio/opus", "audio/webm", "audio/mpeg")
 MAX_TRANSCRIPT = 500
@@ -39,15 +39,11 @@ async def voice(request: Request) -> JSONResponse:
     security: [{bearer: []}]
     parameters:
       - {name: device_id, in: query, required: false, schema: {type: string, maxLength: 128}}
-    requestBody:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [transcript]
-            properties:
-              transcript: {type: string, maxLength: 500}
+    jsonBody:
+      type: object
+      required: [transcript]
+      properties:
+        transcript: {type: string, maxLength: 500}
         audio/wav:
           schema: {type: string, format: binary}
         audio/ogg:

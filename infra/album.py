@@ -16,8 +16,8 @@ import av
 import numpy as np
 from PIL import Image
 
-from streams import montage
-from streams.places import format_iso6709
+from streams.geo.gazetteer import format_iso6709
+from streams.video import montage
 
 WIDTH, HEIGHT, FPS, SECONDS, GOP = 1920, 1080, 30, 8, 30
 SAMPLE_RATE = 44100

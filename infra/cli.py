@@ -8,8 +8,7 @@ import logging
 import sys
 import time
 
-from infra import operator
-from infra.settings import load_settings
+from core.settings import load_settings
 
 
 def _up(args: argparse.Namespace) -> None:
@@ -44,7 +43,7 @@ def _install(args: argparse.Namespace) -> None:
 
 
 def _serve(args: argparse.Namespace) -> None:
-    from streams.worker import serve  # noqa: PLC0415
+    from infra.worker import serve  # noqa: PLC0415
 
     serve(load_settings(), gateway=not args.no_gateway, loglevel=args.loglevel)
 
@@ -95,36 +94,6 @@ def _demo(args: argparse.Namespace) -> None:
     print(f"demo took {time.perf_counter() - started:.1f} s")
 
 
-def _bench(args: argparse.Namespace) -> None:
-    from pathlib import Path  # noqa: PLC0415
-
-    from infra import bench  # noqa: PLC0415
-
-    out = Path(args.out)
-    bench.run(load_settings(), out, repeat=args.repeat, requests=args.requests)
-    # the JSON holds every sample (thousands of lines); the Markdown table is what a person reads
-    table = out.parent / "report.md"
-    print(table.read_text() if table.exists() else f"(no report beside {out})")
-    print(f"written to {out} and {table}")
-
-
-def _load(args: argparse.Namespace) -> None:
-    from pathlib import Path  # noqa: PLC0415
-
-    from infra import load  # noqa: PLC0415
-
-    settings = load_settings()
-    if not operator.server_running(settings):
-        sys.exit("reverie load needs the server: start it with `reverie serve` (or `just serve`)")
-    report = load.load(settings, settings.data_dir / "load", args.users, args.clips, args.memories)
-    text = json.dumps(report, indent=2, default=str)
-    if args.out:
-        Path(args.out).write_text(text)
-    print(text)
-    if not report["reconciliation"]["ok"] or report["failed"]:
-        sys.exit("the reconciliation found events missing or doubled (see above)")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="reverie", description="Memory videos from smart-glasses clips.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -158,19 +127,15 @@ def main(argv: list[str] | None = None) -> None:
     demo = sub.add_parser("demo", help="ingest the sample album and make a memory video of Paris")
     demo.add_argument("--text", default="a 30 second memory video of our days in Paris")
     demo.set_defaults(fn=_demo)
-    bench = sub.add_parser("bench", help="measure render, probe and memory latency; write JSON")
-    bench.add_argument("--out", default="bench/out/results.json")
-    bench.add_argument("--repeat", type=int, default=3)
-    bench.add_argument("--requests", type=int, default=10)
-    bench.set_defaults(fn=_bench)
-    load = sub.add_parser("load", help="many devices upload and ask for memories at once; then reconcile the counts")
-    load.add_argument("--users", type=int, default=8)
-    load.add_argument("--clips", type=int, default=3, help="clips each user uploads")
-    load.add_argument("--memories", type=int, default=2, help="memories each user asks for")
-    load.add_argument("--out", default="", help="also write the JSON report here")
-    load.set_defaults(fn=_load)
+    dispatch(parser, argv, own_logging=frozenset({"serve"}))  # the Faust worker configures logging itself
+
+
+def dispatch(
+    parser: argparse.ArgumentParser, argv: list[str] | None, own_logging: frozenset[str] = frozenset()
+) -> None:
+    """Run the sub-command's ``fn`` with logging set up; Ctrl-C exits 130 without a traceback."""
     args = parser.parse_args(argv)
-    if args.command != "serve":  # the Faust worker configures logging itself
+    if args.command not in own_logging:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("httpx").setLevel(logging.WARNING)
     try:

@@ -12,10 +12,10 @@ import av
 import httpx
 from tqdm import tqdm
 
+from core.settings import Settings
 from gateway import auth
 from gateway.client import Client
 from infra import album, server, stack
-from infra.settings import Settings
 
 log = logging.getLogger("reverie.demo")
 

@@ -11,8 +11,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from core.settings import REPO_ROOT, Settings
 from infra.process import Daemon
-from infra.settings import REPO_ROOT, Settings
 
 log = logging.getLogger("reverie.infra.kafka")
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-from infra import operator
-from infra.settings import Settings
+from core.settings import Settings
+from infra import operations
 
 POLL_S = 0.5
 
@@ -23,7 +23,7 @@ def run(settings: Settings, source: str = "beginning", fresh: bool = False, show
     """Replay to the end and switch; returns the final progress (events, events/s, skipped, version)."""
     bar = tqdm(unit=" events", unit_scale=True, dynamic_ncols=True, disable=not show, desc="replay")
     try:
-        if operator.server_running(settings):
+        if operations.server_running(settings):
             return _through_server(settings, source, fresh, bar)
         return _here(settings, source, fresh, bar)
     finally:
@@ -39,11 +39,11 @@ def _show(bar: tqdm, progress: dict[str, Any]) -> None:  # type: ignore[type-arg
 
 
 def _through_server(settings: Settings, source: str, fresh: bool, bar: tqdm) -> dict[str, Any]:  # type: ignore[type-arg]
-    progress = operator.call(settings, "POST", "/v1/admin/replay", {"from": source, "fresh": fresh})
+    progress = operations.call(settings, "POST", "/v1/admin/replay", {"from": source, "fresh": fresh})
     while progress["state"] == "running":
         _show(bar, progress)
         time.sleep(POLL_S)
-        progress = operator.call(settings, "GET", "/v1/admin/replay")
+        progress = operations.call(settings, "GET", "/v1/admin/replay")
     _show(bar, progress)
     if progress["state"] == "failed":
         raise RuntimeError(f"the replay failed: {progress['error']} (run it again to resume)")

@@ -7,8 +7,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from core.settings import Settings
 from infra.process import Daemon
-from infra.settings import Settings
 
 
 def _home(settings: Settings) -> Path:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
+from core.settings import REPO_ROOT, Settings
 from infra.process import running_pid, start_daemon, stop_pid
-from infra.settings import REPO_ROOT, Settings
 
 
 def pidfile(settings: Settings) -> Path:

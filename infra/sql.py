@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra import operator
-from infra.settings import Settings
+from core.settings import Settings
+from infra import operations
 
 MAX_WIDTH = 60
 
 
 def query(settings: Settings, sql: str) -> tuple[list[str], list[list[Any]]]:
-    if operator.server_running(settings):
-        body = operator.call(settings, "POST", "/v1/admin/sql", {"sql": sql})
+    if operations.server_running(settings):
+        body = operations.call(settings, "POST", "/v1/admin/sql", {"sql": sql})
         return body["columns"], body["rows"]
     from projections.clickhouse import MetadataStore  # noqa: PLC0415 - opening chDB is costly; only when needed
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
+from core.settings import Settings
 from infra import kafka, seaweed
-from infra.settings import Settings
 
 
 def up(settings: Settings) -> dict[str, bool]:

@@ -1,6 +1,6 @@
 """Buffered writes for replays: the projector's own write calls, collected and written in bulk.
 
-A replay runs the same projection code as live processing (streams/projector.py) against these stores. Upserts
+A replay runs the same projection code as live processing (streams/agents/projector.py) against these stores. Upserts
 are held and written a table (or a collection) at a time on ``flush``; anything that is not a plain upsert — a
 delete, a payload change, a read — first flushes what is held, so the order of effects stays the order of events.
 Tombstones are kept in memory as well, so that checking whether an event is erased costs no query.

@@ -119,13 +119,12 @@ class MetadataStore(PeopleTables, SearchTables, MemoryTables, DeviceTables, Albu
         )
 
     def place(self, user_id: str, capture_id: str) -> dict[str, Any] | None:
-        rows = self._rows(
+        return self._row(
             "SELECT city, region, country_code, country FROM places FINAL"
             " WHERE user_id = {u:String} AND capture_id = {c:String}",
             u=user_id,
             c=capture_id,
         )
-        return rows[0] if rows else None
 
     def upsert_frame_tags(self, event: dict[str, Any]) -> None:
         at, version = event["occurred_at"], version_of(event["occurred_at"])
@@ -305,17 +304,16 @@ class MetadataStore(PeopleTables, SearchTables, MemoryTables, DeviceTables, Albu
         )
 
     def rejection(self, user_id: str, capture_id: str) -> dict[str, Any] | None:
-        rows = self._rows(
+        return self._row(
             "SELECT * FROM rejections FINAL WHERE user_id = {u:String} AND capture_id = {c:String}",
             u=user_id,
             c=capture_id,
         )
-        return rows[0] if rows else None
 
     # reads: always for one user
 
     def capture(self, user_id: str, capture_id: str) -> dict[str, Any] | None:
-        rows = self._rows(
+        return self._row(
             "SELECT c.*, k.capture_id != '' AS probed, k.captured_at, k.lat, k.lon, k.duration_s "
             "FROM (SELECT * FROM captures FINAL WHERE user_id = {u:String} AND capture_id = {c:String}) AS c "
             "LEFT JOIN (SELECT * FROM clips FINAL WHERE user_id = {u:String} AND capture_id = {c:String}) AS k "
@@ -323,7 +321,6 @@ class MetadataStore(PeopleTables, SearchTables, MemoryTables, DeviceTables, Albu
             u=user_id,
             c=capture_id,
         )
-        return rows[0] if rows else None
 
     def usage(self, user_id: str) -> tuple[int, int]:
         """(captures, bytes) stored for a user, for quotas."""
@@ -333,13 +330,12 @@ class MetadataStore(PeopleTables, SearchTables, MemoryTables, DeviceTables, Albu
         return int(rows[0]["n"]), int(rows[0]["bytes"] or 0)
 
     def capture_by_sha(self, user_id: str, sha256: str) -> dict[str, Any] | None:
-        rows = self._rows(
+        return self._row(
             "SELECT * FROM captures FINAL WHERE user_id = {u:String} AND sha256 = {s:String} "
             "ORDER BY uploaded_at LIMIT 1",
             u=user_id,
             s=sha256,
         )
-        return rows[0] if rows else None
 
     def clips_near(
         self,

@@ -63,6 +63,11 @@ class Connection:
             result = self.client.query(sql, parameters=params)
         return [dict(zip(result.column_names, row, strict=False)) for row in result.result_rows]
 
+    def _row(self, sql: str, **params: Any) -> dict[str, Any] | None:
+        """The first row of a lookup by key, or None when there is none."""
+        rows = self._rows(sql, **params)
+        return rows[0] if rows else None
+
     def analyst_query(self, sql: str, max_rows: int = 10_000) -> tuple[list[str], list[tuple[Any, ...]]]:
         """One read-only statement for operators and analysts: ClickHouse refuses writes and DDL under readonly."""
         with self._lock:

@@ -63,10 +63,9 @@ class MemoryTables(Connection):
 
     def cached_memory(self, user_id: str, cache_key: str) -> dict[str, Any] | None:
         """A memory already rendered for the same query on the same album version."""
-        rows = self._rows(
+        return self._row(
             "SELECT memory_id FROM memories FINAL WHERE user_id = {u:String} AND stage = 'rendered'"
             " AND cache_key = {k:String} ORDER BY occurred_at LIMIT 1",
             u=user_id,
             k=cache_key,
         )
-        return rows[0] if rows else None

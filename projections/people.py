@@ -131,13 +131,12 @@ class PeopleTables(Connection):
         )
 
     def enrolment(self, user_id: str, enrolment_id: str) -> dict[str, Any] | None:
-        rows = self._rows(
+        return self._row(
             "SELECT enrolment_id, status, person_id, reason FROM enrolments FINAL"
             " WHERE user_id = {u:String} AND enrolment_id = {e:String}",
             u=user_id,
             e=enrolment_id,
         )
-        return rows[0] if rows else None
 
     def named_people(self, user_id: str) -> list[dict[str, Any]]:
         """Every person the user named, by id (whether or not a face of them is still on record)."""
@@ -147,12 +146,11 @@ class PeopleTables(Connection):
         )
 
     def name_of(self, user_id: str, person_id: str) -> dict[str, Any] | None:
-        rows = self._rows(
+        return self._row(
             "SELECT name, relationship FROM people FINAL WHERE user_id = {u:String} AND person_id = {p:String}",
             u=user_id,
             p=person_id,
         )
-        return rows[0] if rows else None
 
     def upsert_user_place(self, event: dict[str, Any]) -> None:
         self._insert(

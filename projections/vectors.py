@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any, Protocol
 
-from streams.events import stable_id
+from core.ids import stable_id
 
 
 def collection_name(model: str) -> str:

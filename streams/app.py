@@ -16,7 +16,7 @@
 | enrol     | people: EnrolmentSubmitted   | people: PersonNamed "me", EnrolmentDone|
 | erase-*   | captures: CaptureDeleted, people: UserForgotten | (blobs and caches removed)  |
 
-Every agent runs the same loop (``streams.consume``): poison messages go to ``<prefix>.dead-letter``.
+Every agent runs the same loop (``streams.runtime.consume``): poison messages go to ``<prefix>.dead-letter``.
 """
 
 from __future__ import annotations
@@ -26,25 +26,25 @@ from typing import Any
 
 import faust
 
-from infra.settings import Settings
-from streams import (
-    enrich_faces,
-    enrich_frames,
-    enrich_places,
-    enrich_speech,
-    enrich_visual,
+from core.settings import Settings
+from streams.agents import (
     enrol,
-    entity_state,
     erase,
+    faces,
+    frames,
     people,
+    places,
     planner,
     prepare,
     probe,
     projector,
     render,
+    speech,
+    visual,
 )
-from streams.consume import consume
-from streams.services import PROJECTED_TOPICS, TOPICS, Services
+from streams.runtime import entity_state
+from streams.runtime.consume import consume
+from streams.runtime.services import PROJECTED_TOPICS, TOPICS, Services
 
 EventHandler = Callable[[Services, dict[str, Any]], Awaitable[None]]
 
@@ -87,11 +87,11 @@ class StreamApp:
             ("planner", "memories", "MemoryRequested", planner.on_memory_requested, True),
             ("render", "memories", "MemoryPlanned", render.on_memory_planned, True),
             ("prepare", "media", "MediaProbed", prepare.on_media_probed, settings.prepare_media),
-            ("places", "media", "MediaProbed", enrich_places.on_media_probed, settings.enrich_places),
-            ("frames", "media", "MediaProbed", enrich_frames.on_media_probed, settings.enrich_frames),
-            ("speech", "media", "MediaProbed", enrich_speech.on_media_probed, settings.enrich_speech),
-            ("faces", "media", "MediaProbed", enrich_faces.on_media_probed, settings.enrich_faces),
-            ("visual", "media", "MediaProbed", enrich_visual.on_media_probed, settings.enrich_visual),
+            ("places", "media", "MediaProbed", places.on_media_probed, settings.enrich_places),
+            ("frames", "media", "MediaProbed", frames.on_media_probed, settings.enrich_frames),
+            ("speech", "media", "MediaProbed", speech.on_media_probed, settings.enrich_speech),
+            ("faces", "media", "MediaProbed", faces.on_media_probed, settings.enrich_faces),
+            ("visual", "media", "MediaProbed", visual.on_media_probed, settings.enrich_visual),
             ("people", "enrichments", "FacesDetected", people.on_faces_detected, settings.enrich_faces),
             ("enrol", "people", "EnrolmentSubmitted", enrol.on_enrolment_submitted, settings.enrich_faces),
             ("erase-capture", "captures", "CaptureDeleted", erase.on_capture_deleted, True),

@@ -1,12 +1,13 @@
 """Replay: rebuild every projection from the event log into a new version, then switch reads to it (blue/green).
 
 The replay reads the projected topics from the beginning (or from a time, or an offset) and writes through the
-projector's own code (streams/projector.py) into buffered stores of a new projection version
+projector's own code (streams/agents/projector.py) into buffered stores of a new projection version
 (projections/buffered.py, projections/versions.py). After each flush it records how far it got, so an interrupted
 replay resumes where it stopped. Live processing goes on in the live version meanwhile; once the replay has caught
 up with the log, reads and the live projector switch to the new version, and the replay reads once more to the end
 of the log so that nothing projected during the switch is missed (writes are idempotent, so twice is harmless).
-Events of forgotten users no longer open (streams/sealing.py) and are skipped, so a replay brings none of them back.
+Events of forgotten users no longer open (streams/storage/sealing.py) and are skipped, so a replay brings none of
+them back.
 A user forgotten while a replay runs may still open in its decoder process for a key-cache period; the replay
 reads that UserForgotten before it ends, and it purges the user from the new version as it did from the live one.
 """
@@ -25,17 +26,18 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from infra.settings import Settings
+from core.settings import Settings
 from projections.buffered import BufferedStore, BufferedVectors
 from projections.clickhouse import MetadataStore
 from projections.vectors import VectorStore, open_vectors
 from projections.versions import Versions, database
 from schemas.codec import registry
-from streams import projector, topics
-from streams.blobs import BlobStore
-from streams.decoder import Decoded, Decoder
-from streams.media import SIGNATURE_MODEL, SIGNATURE_SIZE
-from streams.services import PROJECTED_TOPICS, Services
+from streams.agents import projector
+from streams.runtime import topics
+from streams.runtime.decoder import Decoded, Decoder
+from streams.runtime.services import PROJECTED_TOPICS, Services
+from streams.storage.blobs import BlobStore
+from streams.video.media import SIGNATURE_MODEL, SIGNATURE_SIZE
 
 log = logging.getLogger("reverie.replay")
 

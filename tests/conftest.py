@@ -19,20 +19,21 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
+from core.settings import Settings, load_settings
 from gateway import auth
 from gateway.client import Client
 from infra import album, kafka, seaweed, server, stack
 from infra.process import running_pid
-from infra.settings import Settings, load_settings
 from projections.tables import TABLES
 from projections.vectors import open_collections
 from projections.versions import open_store
 from schemas.codec import registry
-from streams import sealing, topics
-from streams.blobs import BlobStore
-from streams.events import new_event
-from streams.lag import consumer_lag
-from streams.sealing import Keyring
+from schemas.envelope import new_event
+from streams.runtime import topics
+from streams.runtime.lag import consumer_lag
+from streams.storage import sealing
+from streams.storage.blobs import BlobStore
+from streams.storage.sealing import Keyring
 
 
 def free_port() -> int:
@@ -67,7 +68,7 @@ def isolated(base: Settings, data_dir: Path, name: str | None = None) -> Setting
         s3_bucket=f"t-{name}",
         http_port=free_port(),
         kafka_partitions=2,
-        prepare_media=False,  # costs seconds of CPU per clip; tests/streams/test_prepare.py turns it on
+        prepare_media=False,  # costs seconds of CPU per clip; tests/streams/agents/test_prepare.py turns it on
         warm_models=False,  # each test's server loads models only if its test needs them
     )
 
@@ -113,6 +114,15 @@ class Served:
 @pytest.fixture
 def served(settings: Settings) -> Iterator[Served]:
     s = Served(settings)
+    s.start()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def open_gate(settings: Settings) -> Iterator[Served]:
+    """A gateway without rate limits: tests that send hundreds of requests would otherwise see 429s, not handlers."""
+    s = Served(settings.with_(rate_per_user=1e6, burst_per_user=1_000_000))
     s.start()
     yield s
     s.close()
@@ -243,7 +253,7 @@ def read_topic(settings: Settings, topic: str, expect: int = 0, timeout: float =
 
 
 def decode_all(settings: Settings, messages: list[tuple[bytes, bytes]]) -> list[tuple[str, dict]]:
-    """The events of messages as read from a topic: opened with their users' keys (streams/sealing.py)."""
+    """The events of messages as read from a topic: opened with their users' keys (streams/storage/sealing.py)."""
     keys = Keyring(BlobStore(settings))
     return [sealing.decode(registry(), keys, value) for _, value in messages]
 

@@ -10,7 +10,7 @@ import av
 import numpy as np
 
 from infra.album import encode_clip, photo
-from streams.places import format_iso6709
+from streams.geo.gazetteer import format_iso6709
 
 
 def small_clip(

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from gateway.client import GatewayError
-from streams.blobs import BlobStore
+from streams.storage.blobs import BlobStore
 from tests.conftest import Served, read_topic
 from tests.media_helpers import small_clip
 

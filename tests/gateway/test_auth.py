@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.settings import Settings
 from gateway.auth import ALGORITHM, Keyring, bearer, issue, verify
-from infra.settings import Settings
 
 SETTINGS = Settings(token_keys="k2:a-new-secret-of-at-least-32-bytes!,k1:an-old-secret-of-at-least-32-bytes")
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from streams.blobs import BlobStore
-from streams.sealing import KeyDestroyed
+from streams.storage.blobs import BlobStore
+from streams.storage.sealing import KeyDestroyed
 from tests.conftest import Served, decode_all, produce, read_topic, settle, snapshot, wait_for
 from tests.media_helpers import small_clip
 

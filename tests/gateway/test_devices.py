@@ -8,7 +8,7 @@ import pytest
 
 from gateway.client import GatewayError
 from schemas.codec import SCHEMA_DIR, Registry
-from streams.blobs import BlobStore
+from streams.storage.blobs import BlobStore
 from tests.conftest import Served, decode_all, produce, read_topic, stored_upload, wait_for
 from tests.media_helpers import photo_with_exif, small_clip
 

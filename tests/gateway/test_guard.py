@@ -7,9 +7,9 @@ import httpx
 import jwt
 import pytest
 
+from core.settings import Settings
 from gateway import auth
 from infra import server
-from infra.settings import Settings
 from tests.conftest import Served, wait_for
 
 pytestmark = pytest.mark.integration

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from streams.blobs import BlobStore
+from streams.storage.blobs import BlobStore
 from tests.conftest import Served
 from tests.media_helpers import damaged, small_clip
 

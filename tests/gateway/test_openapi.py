@@ -8,8 +8,10 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
+from starlette.routing import Route
 
-from gateway import auth
+from gateway import auth, people
+from gateway.openapi import BAD_BODY, expand_json_body, schemas
 from tests.conftest import Served
 from tests.gateway.api_schema import operations
 
@@ -37,3 +39,22 @@ def test_no_request_gets_a_server_error(open_gate: Served):
     # the requests reached the handlers (accepted ones, and ones refused for what they said, not for the token)
     assert sum(n for code, n in statuses.items() if code < 300) >= len(described)
     assert statuses[401] == 0, statuses
+
+
+def test_a_json_body_said_once_becomes_the_full_request_body_and_its_422():
+    described = schemas.get_schema(
+        routes=[Route("/v1/people/{person_id}/merge", people.merge_person, methods=["POST"])]
+    )
+    operation = described["paths"]["/v1/people/{person_id}/merge"]["post"]
+    assert "jsonBody" not in operation
+    body = operation["requestBody"]
+    assert body["required"] is True
+    assert body["content"]["application/json"]["schema"]["required"] == ["into"]
+    assert operation["responses"][422] != BAD_BODY  # the handler's own 422 wins
+    assert operation["responses"][202] == {"description": "PersonMerged was emitted."}
+
+
+def test_an_operation_without_its_own_422_gets_the_shared_one():
+    expanded = expand_json_body({"jsonBody": {"type": "object"}, "responses": {200: {"description": "ok"}}})
+    assert expanded["responses"] == {200: {"description": "ok"}, 422: BAD_BODY}
+    assert expanded["requestBody"]["content"]["application/json"]["schema"] == {"type": "object"}

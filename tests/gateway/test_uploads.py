@@ -10,7 +10,7 @@ import pytest
 
 from gateway.client import TUS, GatewayError
 from infra.album import long_clip
-from streams.blobs import BlobStore
+from streams.storage.blobs import BlobStore
 from tests.conftest import Served, read_topic
 from tests.media_helpers import small_clip
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from core.settings import REPO_ROOT, Settings
 from infra import kafka
 from infra.process import port_open
-from infra.settings import REPO_ROOT, Settings
 from tests.conftest import free_port, produce, read_topic
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from projections.clickhouse import MetadataStore
-from streams.events import new_event
+from schemas.envelope import new_event
 
 T0 = datetime(2025, 6, 12, 9, tzinfo=UTC)
 

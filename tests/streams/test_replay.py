@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from infra import bench_replay
+from bench import replay_rate
+from bench.synthetic import Log
+from core.settings import Settings
 from infra import replay as replay_cli
-from infra.settings import Settings
-from infra.synthetic import Log
 from projections.clickhouse import MetadataStore
 from projections.versions import Versions
+from schemas.envelope import new_event
 from streams import replay as replay_module
-from streams.blobs import BlobStore
-from streams.events import new_event
 from streams.replay import Progress, Replay
-from streams.sealing import Keyring
+from streams.storage.blobs import BlobStore
+from streams.storage.sealing import Keyring
 from tests.conftest import Served, settle, snapshot, wait_for
 from tests.gateway.test_deletion import browse, upload_trip
 from tests.media_helpers import small_clip
@@ -48,7 +48,7 @@ def synthetic_log(settings: Settings) -> tuple[list[tuple[str, dict]], str, str]
 def produced(settings: Settings) -> tuple[str, str]:
     BlobStore(settings).ensure_bucket()
     events, forgotten, deleted = synthetic_log(settings)
-    asyncio.run(bench_replay.produce_log(settings, events, len(events), show=False))
+    asyncio.run(replay_rate.produce_log(settings, events, len(events), show=False))
     Keyring(BlobStore(settings)).destroy(forgotten)  # what the erase agent does on UserForgotten
     return forgotten, deleted
 

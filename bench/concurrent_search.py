@@ -1,0 +1,58 @@
+"""Many devices at once: concurrent clients searching through the gateway over loopback.
+
+50 clients, each sending its searches one after another (a new one as soon as the last is answered), against one
+client alone in the same run (the baseline): requests per second, p50 and p95 latency, and errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import httpx
+
+from bench.measure import summary
+
+QUERIES = ("Paris", "the rocket", "our trip in June 2025", "coffee in Paris", "a cat", "motorcycle")
+
+
+async def _client(base: str, token: str, requests: int, offset: int, times: list[float], errors: list[int]) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
+        for i in range(requests):
+            started = time.perf_counter()
+            response = await http.get("/v1/search", params={"q": QUERIES[(offset + i) % len(QUERIES)], "limit": 10})
+            times.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                errors.append(response.status_code)
+
+
+async def _load(base: str, token: str, clients: int, requests: int) -> dict[str, Any]:
+    times: list[float] = []
+    errors: list[int] = []
+    started = time.perf_counter()
+    await asyncio.gather(*(_client(base, token, requests, c, times, errors) for c in range(clients)))
+    wall = time.perf_counter() - started
+    return {
+        "clients": clients,
+        "requests": len(times),
+        "requests_per_s": round(len(times) / wall, 1),
+        "errors": len(errors),
+        **summary(times),
+    }
+
+
+def bench_gateway_search(base: str, token: str, clients: int = 50, requests: int = 20) -> dict[str, Any]:
+    """``token``'s user should have an album; the gateway should not rate-limit (the bench turns limits off)."""
+    asyncio.run(_load(base, token, 1, 5))  # warm the models and caches
+    alone = asyncio.run(_load(base, token, 1, requests * 2))
+    crowd = asyncio.run(_load(base, token, clients, requests))
+    return {
+        "one_client": alone,
+        "concurrent": crowd,
+        "throughput_ratio": round(crowd["requests_per_s"] / alone["requests_per_s"], 2),
+        "p95_ratio": round(crowd["p95_s"] / alone["p95_s"], 2),
+        "note": "GET /v1/search over loopback on the 16-clip trip album; one gateway process (uvicorn in the "
+        "worker), rate limits off for the run; the ratio compares 50 clients with one client in the same run",
+    }

@@ -1,0 +1,87 @@
+"""`reverie serve`: the embedded topology in one process — every agent plus the gateway.
+
+chDB and qdrant-edge allow one process per data path, so in embedded mode this process owns the stores, and the
+gateway reads them here. Faust's worker owns the event loop and signals; uvicorn runs as one of its services.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Iterator
+
+import faust
+import uvicorn
+from mode import Service
+
+from core import heap
+from core.settings import Settings
+from gateway.app import create_app
+from streams.app import StreamApp
+from streams.geo.gazetteer import load_gazetteer
+from streams.models import vision
+from streams.runtime.services import Services
+from streams.runtime.topics import ensure_topics_sync
+
+log = logging.getLogger("reverie.worker")
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        # Faust's worker handles SIGINT/SIGTERM for the whole process and stops this service in turn.
+        yield
+
+
+class Gateway(Service):
+    """The Starlette gateway served by uvicorn inside the Faust worker's event loop."""
+
+    def __init__(self, services: Services, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        settings = services.settings
+        config = uvicorn.Config(
+            create_app(services),
+            host=settings.http_host,
+            port=settings.http_port,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+        )
+        self.server = _Server(config)
+
+    async def on_start(self) -> None:
+        self.add_future(self.server.serve())
+        log.info("gateway on http://%s:%d", self.server.config.host, self.server.config.port)
+
+    async def on_stop(self) -> None:
+        self.server.should_exit = True
+
+
+def _warm() -> None:
+    try:
+        vision.text_embedder()
+        log.info("text model loaded")
+    except Exception as exc:  # noqa: BLE001 - a missing model is reported when it is needed
+        log.warning("text model not loaded: %s", exc)
+
+
+def serve(settings: Settings, gateway: bool = True, loglevel: str = "info") -> None:
+    ensure_topics_sync(settings)
+    if settings.token_keys == Settings().token_keys:
+        log.warning("tokens are signed with the development key: set REVERIE_TOKEN_KEYS before exposing the gateway")
+    log.info("gazetteer: %d place names", load_gazetteer())
+    heap.watch()
+    if settings.warm_models:
+        # The first memory request with words should not wait for the text model to load.
+        threading.Thread(target=_warm, name="warm-models", daemon=True).start()
+    streams = StreamApp(settings)
+    services = Services.open(settings, streams.send)
+    streams.attach(services)
+    extra: list[Service] = [Gateway(services)] if gateway else []
+    worker = faust.Worker(streams.app, *extra, loglevel=loglevel, quiet=True, redirect_stdouts=False)
+    try:
+        worker.execute_from_commandline()
+    finally:
+        # After the worker stopped every agent: nothing writes to the stores any more.
+        services.close()

@@ -1,0 +1,1 @@
+"""Model adapters: faces, image tags and captions, text embeddings, speech. Weights ship in packages."""

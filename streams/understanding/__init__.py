@@ -1,0 +1,1 @@
+"""From words to moments: parsing a request, time words, retrieval, selection and planning a memory."""

@@ -1,0 +1,29 @@
+import gc
+import logging
+
+from core import heap
+
+
+def test_what_a_loader_keeps_alive_is_moved_out_of_later_collections():
+    @heap.settles
+    def load(size: int) -> list[list[int]]:
+        return [[n] for n in range(size)]  # lists stay tracked by the collector (dicts of plain values may not)
+
+    before = gc.get_freeze_count()
+    model = load(1000)
+    assert model[999] == [999]
+    assert gc.get_freeze_count() >= before + 1000
+
+
+def test_a_slow_full_collection_is_logged(monkeypatch, caplog):
+    monkeypatch.setattr(heap, "SLOW_S", 0.0)
+    heap.watch()
+    heap.watch()  # once is enough
+    try:
+        assert gc.callbacks.count(heap._timed) == 1
+        with caplog.at_level(logging.WARNING, logger="reverie.heap"):
+            gc.collect(2)
+            gc.collect(1)  # younger generations are not timed
+        assert len([r for r in caplog.records if "full garbage collection" in r.message]) == 1
+    finally:
+        gc.callbacks.remove(heap._timed)

@@ -1,0 +1,82 @@
+"""The web app in headless Chromium (Debian's), driven by Playwright: sign in → upload → search → create a
+memory → the video element plays. The last screenshot is kept in test-artifacts/ as the proof."""
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from core.settings import REPO_ROOT, Settings
+from gateway import auth
+from infra import server
+from tests.conftest import Served, wait_for
+from tests.media_helpers import small_clip
+
+pytestmark = pytest.mark.integration
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+# as the machine notes advise: no background connections, which a closed network refuses at every start
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required",
+]  # fmt: skip
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert found, "Debian's chromium is needed for the browser test: apt-get install chromium (infra/install.sh)"
+    return found
+
+
+@pytest.fixture
+def with_thumbnails(settings: Settings) -> Iterator[Served]:
+    s = Served(settings.with_(prepare_media=True))  # posters for the album's thumbnails
+    s.start()
+    yield s
+    s.close()
+
+
+def test_upload_search_and_play_a_memory_in_the_browser(with_thumbnails: Served, tmp_path: Path):
+    served = with_thumbnails
+    clips = [
+        small_clip(tmp_path / f"paris-{i}.mp4", seconds=4, lat=48.8584, lon=2.2945, when=f"2025-06-1{i}T09:00:00Z")
+        for i in (2, 3)
+    ]
+    token = auth.issue(served.settings, "walter")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(server.base_url(served.settings) + "/")
+        page.fill("#token", token)
+        page.click("#signin button")
+        page.wait_for_selector("#app:not([hidden])")
+
+        page.set_input_files("#files", [str(c) for c in clips])
+        page.click("#upload button")
+        page.wait_for_function("document.querySelector('#upload-status').textContent === '2 uploaded'")
+        client = served.client("walter")
+        wait_for(  # both probed, placed and prepared (their posters are the album's thumbnails)
+            lambda: client.http.get("/v1/captures").json()["captures"],
+            lambda found: len(found) == 2 and all(c["place"] and c["poster_url"] for c in found),
+            timeout=120,
+        )
+        page.reload()
+        page.wait_for_function("document.querySelectorAll('#album li').length === 2")
+        page.wait_for_function("[...document.querySelectorAll('#album img')].every(i => i.naturalWidth > 0)")
+
+        page.fill("#query", "Paris")
+        page.click("#search button")
+        page.wait_for_function("document.querySelectorAll('#results li').length >= 1")
+        assert "nothing found" not in page.inner_text("#results")
+
+        page.fill("#memory-text", "our days in Paris")
+        page.click("#memory button")
+        page.wait_for_selector("#player:not([hidden])", timeout=120_000)
+        page.wait_for_function("document.querySelector('#player').currentTime > 0.5", timeout=30_000)
+        assert "memory ready" in page.inner_text("#memory-status")
+        assert page.eval_on_selector("#player", "v => v.videoWidth") > 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "webapp.png"), full_page=True)
+        browser.close()
+    assert (ARTIFACTS / "webapp.png").stat().st_size > 10_000
