@@ -39,17 +39,33 @@ def running_pid(pidfile: Path) -> int | None:
     """The pid in ``pidfile`` if that process is still alive, else None (and the stale file is removed)."""
     try:
         pid = int(pidfile.read_text().strip())
+        written = pidfile.stat().st_mtime
     except (FileNotFoundError, ValueError):
+        return None
+    if pid <= 0:  # os.kill(0 or -1, …) would signal our own process group, or every process we may
+        pidfile.unlink(missing_ok=True)
         return None
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         pidfile.unlink(missing_ok=True)
         return None
-    if _is_zombie(pid):
+    if _is_zombie(pid) or _started_after(pid, written):
         pidfile.unlink(missing_ok=True)
         return None
     return pid
+
+
+def _started_after(pid: int, written: float, slack_s: float = 5.0) -> bool:
+    """The pid now belongs to a process started after the pidfile was written: the service died and its pid was
+    reused (after a reboot, say), so the pidfile is stale and that process is not ours to stop."""
+    try:
+        ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+    except (FileNotFoundError, IndexError, ValueError):
+        return False
+    started = time.time() - uptime + ticks / os.sysconf("SC_CLK_TCK")
+    return started > written + slack_s
 
 
 def _is_zombie(pid: int) -> bool:

@@ -20,6 +20,8 @@ def header(data: bytes, at: int, end: int) -> Box:
     size, kind = struct.unpack_from(">I4s", data, at)
     length = 8
     if size == 1:
+        if at + 16 > min(end, len(data)):
+            raise BoxError(f"the {kind!r} box at byte {at} is cut short in its 64-bit size")
         (size,) = struct.unpack_from(">Q", data, at + 8)
         length = 16
     elif size == 0:

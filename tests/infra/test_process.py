@@ -1,0 +1,268 @@
+"""Background processes by pid file, with real short-lived processes and real sockets on 127.0.0.1."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from infra.process import Daemon, port_open, running_pid, start_daemon, stop_pid, wait_for_port
+from tests.conftest import free_port
+
+
+def alive(pid: int) -> bool:
+    """Running and not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def group_members(pgid: int) -> list[int]:
+    """The live processes of a process group."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def wait_until(check, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def reap():
+    """Processes a test started: killed and waited for whatever the test did."""
+    procs: list[subprocess.Popen] = []
+    yield procs
+    for proc in procs:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                proc.kill()
+        proc.wait(10)
+
+
+def test_start_daemon_writes_the_pidfile_and_logs_output_in_a_session_of_its_own(tmp_path: Path, reap):
+    pidfile, log = tmp_path / "svc.pid", tmp_path / "logs" / "svc.log"
+    log.parent.mkdir()
+    log.write_bytes(b"earlier run\n")
+    proc = start_daemon(["sh", "-c", "echo out; echo err >&2; sleep 30"], pidfile, log)
+    reap.append(proc)
+    assert pidfile.read_text() == str(proc.pid)
+    assert os.getpgid(proc.pid) == proc.pid != os.getpgid(0)  # a group of its own: stop_pid signals it whole
+    assert os.getsid(proc.pid) == proc.pid
+    wait_until(lambda: "err" in log.read_text())
+    assert log.read_text().startswith("earlier run\nout\n")  # appended, stdout and stderr together
+    assert running_pid(pidfile) == proc.pid
+
+
+def test_start_daemon_passes_env_and_cwd_and_makes_the_log_folder(tmp_path: Path, reap):
+    pidfile, log = tmp_path / "p.pid", tmp_path / "new" / "deeper" / "p.log"
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = start_daemon(["sh", "-c", 'echo "$GREETING $(pwd)"'], pidfile, log, env={"GREETING": "hi"}, cwd=work)
+    reap.append(proc)
+    assert proc.wait(10) == 0
+    assert log.read_text().strip() == f"hi {work}"
+
+
+def test_running_pid_without_a_file_or_with_garbage_is_none(tmp_path: Path):
+    assert running_pid(tmp_path / "missing.pid") is None
+    garbage = tmp_path / "garbage.pid"
+    garbage.write_text("not a pid\n")
+    assert running_pid(garbage) is None
+    garbage.write_text("")
+    assert running_pid(garbage) is None
+
+
+def test_running_pid_reads_surrounding_whitespace(tmp_path: Path, reap):
+    proc = subprocess.Popen(["sleep", "30"])
+    reap.append(proc)
+    pidfile = tmp_path / "p.pid"
+    pidfile.write_text(f"  {proc.pid}\n")
+    assert running_pid(pidfile) == proc.pid
+    assert pidfile.exists()
+
+
+def test_a_pidfile_of_a_dead_process_is_stale_and_removed(tmp_path: Path):
+    proc = subprocess.Popen(["true"])
+    proc.wait(10)  # reaped: the pid names no process now
+    pidfile = tmp_path / "dead.pid"
+    pidfile.write_text(str(proc.pid))
+    assert running_pid(pidfile) is None
+    assert not pidfile.exists()
+
+
+def test_a_pidfile_of_a_zombie_is_stale_and_removed(tmp_path: Path):
+    proc = subprocess.Popen(["true"])
+    wait_until(lambda: not alive(proc.pid))  # exited, not yet reaped: a zombie
+    pidfile = tmp_path / "zombie.pid"
+    pidfile.write_text(str(proc.pid))
+    try:
+        assert running_pid(pidfile) is None
+        assert not pidfile.exists()
+    finally:
+        proc.wait(10)
+
+
+def test_a_pidfile_whose_pid_was_reused_by_a_later_process_is_stale(tmp_path: Path, reap):
+    stranger = subprocess.Popen(["sleep", "30"])  # started now, and it happens to get the old service's pid
+    reap.append(stranger)
+    pidfile = tmp_path / "old.pid"
+    pidfile.write_text(str(stranger.pid))
+    past = time.time() - 3600
+    os.utime(pidfile, (past, past))  # written an hour ago by a service long gone, before this process existed
+    assert running_pid(pidfile) is None
+
+
+@pytest.mark.parametrize("text", ["0", "-1"])
+def test_a_pidfile_with_a_non_positive_pid_is_not_running(tmp_path: Path, text: str):
+    # stop_pid would then signal killpg(0, …): the caller's own process group
+    pidfile = tmp_path / "odd.pid"
+    pidfile.write_text(text)
+    assert running_pid(pidfile) is None
+
+
+def test_stop_pid_stops_the_whole_process_group(tmp_path: Path, reap):
+    pidfile, log = tmp_path / "g.pid", tmp_path / "g.log"
+    proc = start_daemon(["sh", "-c", "sleep 60 & sleep 60 & echo started; wait"], pidfile, log)
+    reap.append(proc)
+    wait_until(lambda: "started" in log.read_text() and len(group_members(proc.pid)) == 3)
+    assert stop_pid(pidfile, timeout=10) is True
+    proc.wait(10)
+    wait_until(lambda: group_members(proc.pid) == [], timeout=5)  # the children went too, not only the shell
+    assert not pidfile.exists()
+
+
+def test_stop_pid_kills_a_group_that_ignores_sigterm(tmp_path: Path, reap):
+    pidfile, log = tmp_path / "stubborn.pid", tmp_path / "stubborn.log"
+    code = (
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); time.sleep(60)"
+    )
+    proc = start_daemon([sys.executable, "-c", code], pidfile, log)
+    reap.append(proc)
+    wait_until(lambda: "ready" in log.read_text())
+    started = time.monotonic()
+    assert stop_pid(pidfile, timeout=0.6) is True
+    assert time.monotonic() - started >= 0.6  # it waited for SIGTERM first
+    assert proc.wait(10) == -signal.SIGKILL
+    assert not pidfile.exists()
+
+
+def test_stop_pid_of_nothing_running_is_false(tmp_path: Path):
+    assert stop_pid(tmp_path / "none.pid") is False
+    proc = subprocess.Popen(["true"])
+    proc.wait(10)
+    stale = tmp_path / "stale.pid"
+    stale.write_text(str(proc.pid))
+    assert stop_pid(stale) is False
+    assert not stale.exists()
+
+
+def test_port_open_sees_a_listening_socket_only():
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        port = server.getsockname()[1]
+        assert port_open("127.0.0.1", port) is False  # bound, not listening
+        server.listen()
+        assert port_open("127.0.0.1", port) is True
+    assert port_open("127.0.0.1", port) is False
+
+
+def test_wait_for_port_returns_once_the_port_opens():
+    port = free_port()
+    server = socket.socket()
+
+    def listen_later() -> None:
+        time.sleep(0.4)
+        server.bind(("127.0.0.1", port))
+        server.listen()
+
+    thread = threading.Thread(target=listen_later)
+    started = time.monotonic()
+    thread.start()
+    try:
+        wait_for_port("127.0.0.1", port, timeout=10)
+        assert 0.3 <= time.monotonic() - started < 5
+    finally:
+        thread.join()
+        server.close()
+
+
+def test_wait_for_port_times_out_on_a_closed_port():
+    port = free_port()
+    started = time.monotonic()
+    with pytest.raises(TimeoutError, match=f"127.0.0.1:{port} did not open within 1s"):
+        wait_for_port("127.0.0.1", port, timeout=0.6)
+    assert time.monotonic() - started >= 0.6
+
+
+def test_wait_for_port_reports_a_process_that_died_with_its_log(tmp_path: Path, reap):
+    log = tmp_path / "crash.log"
+    proc = start_daemon(["sh", "-c", "echo cannot bind the port >&2; exit 3"], tmp_path / "crash.pid", log)
+    reap.append(proc)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="exited with 3 before") as raised:
+        wait_for_port("127.0.0.1", free_port(), timeout=30, proc=proc, log=log)
+    assert "cannot bind the port" in str(raised.value)
+    assert time.monotonic() - started < 10  # it did not wait out the timeout
+
+
+def http_server(port: int) -> list[str]:
+    return [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+
+
+def test_daemon_ensure_starts_once_and_stops(tmp_path: Path):
+    port = free_port()
+    daemon = Daemon("web", tmp_path / "home", "127.0.0.1", port)
+    assert daemon.pidfile == tmp_path / "home" / "web.pid"
+    assert daemon.logfile == tmp_path / "home" / "web.log"
+    assert not daemon.is_running()
+    prepared: list[int] = []
+
+    def prepare() -> list[str]:
+        prepared.append(1)
+        return http_server(port)
+
+    assert daemon.ensure(prepare, timeout=20) is True
+    pid = int(daemon.pidfile.read_text())
+    try:
+        assert daemon.is_running() and port_open("127.0.0.1", port)
+        assert daemon.ensure(prepare, timeout=20) is False  # already running: not started again
+        assert prepared == [1]
+        assert int(daemon.pidfile.read_text()) == pid
+    finally:
+        assert daemon.stop(timeout=10) is True
+    os.waitpid(pid, 0)  # our child: reap it
+    assert not daemon.is_running()
+    assert not port_open("127.0.0.1", port)
+    assert daemon.stop() is False
+
+
+def test_daemon_refuses_a_port_taken_by_another_process(tmp_path: Path):
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        daemon = Daemon("web", tmp_path / "home", "127.0.0.1", port)
+        with pytest.raises(RuntimeError, match="taken by a process that is not this folder's web"):
+            daemon.ensure(lambda: pytest.fail("must not prepare"), timeout=5)
+    assert not daemon.pidfile.exists()
