@@ -31,7 +31,7 @@ from projections.clickhouse import MetadataStore
 from projections.vectors import collection_name, open_vectors
 from schemas.codec import registry
 from streams.geo.gazetteer import format_iso6709
-from streams.models import vision
+from streams.models import factory
 from streams.runtime.services import Services
 from streams.storage.blobs import BlobStore
 from streams.understanding import retrieval
@@ -128,11 +128,12 @@ def _reencode_baseline(settings: Settings, memory: dict[str, Any], work: Path) -
 def _synthetic_album(folder: Path, user: str, clips: int, frames: int) -> tuple[MetadataStore, Any]:
     shutil.rmtree(folder, ignore_errors=True)
     store = MetadataStore(f"chdb://{folder / 'clickhouse'}")
-    vectors = open_vectors(f"edge://{folder / 'qdrant'}", vision.CAPTION_MODEL, vision.TEXT_SIZE)
+    caption = factory.visual_images()
+    vectors = open_vectors(f"edge://{folder / 'qdrant'}", caption.model_id, caption.size)
     rng, pick = np.random.default_rng(1), random.Random(1)
     start, now = datetime(2023, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
     captions = [f"a photo of {w}" for w in ("beach", "sunset", "dog", "cake", "mountains", "street", "food", "car")]
-    caption_vectors = vision.text_embedder().embed(captions)
+    caption_vectors = factory.text().predict(captions)
     rows: dict[str, list[dict[str, Any]]] = {"clips": [], "places": [], "frames": []}
     points = []
     for i in tqdm(range(clips), desc="synthetic album", unit="clip"):
@@ -161,7 +162,7 @@ def _synthetic_album(folder: Path, user: str, clips: int, frames: int) -> tuple[
             )
             rows["frames"].append(
                 {"user_id": user, "capture_id": capture, "t": t, "caption": "", "sharpness": 100.0, "motion": 5.0,
-                 "model": vision.CAPTION_MODEL, "event_id": capture, "described_at": at, "version": 1}
+                 "model": caption.model_id, "event_id": capture, "described_at": at, "version": 1}
             )  # fmt: skip
     for table, batch in rows.items():
         for n in range(0, len(batch), 5000):
@@ -184,9 +185,10 @@ def bench_search(
         registry=registry(),
         send=cast(Any, None),
     )
-    services.collections[collection_name(vision.CAPTION_MODEL)] = vectors
-    services.collections[collection_name(vision.TEXT_MODEL)] = open_vectors(
-        f"edge://{work / 'search-10k' / 'qdrant'}", vision.TEXT_MODEL, vision.TEXT_SIZE
+    embedder = factory.text()
+    services.collections[collection_name(factory.visual_images().model_id)] = vectors
+    services.collections[collection_name(embedder.model_id)] = open_vectors(
+        f"edge://{work / 'search-10k' / 'qdrant'}", embedder.model_id, embedder.size
     )
     now = datetime(2026, 1, 15, tzinfo=UTC)
     vocabulary = Vocabulary(cities=[c[0] for c in CITIES])

@@ -34,7 +34,8 @@ from gateway import auth
 from gateway.client import Client
 from infra import album, server, stack
 from streams.geo import geocode
-from streams.models import faces, speech, vision
+from streams.models import factory, vision
+from streams.models.speech import Speech
 from streams.storage.blobs import BlobStore
 from streams.understanding import selection
 from streams.video import media, mezzanine, montage
@@ -108,18 +109,20 @@ def bench_enrichment(clips: list[tuple[album.SampleClip, Path]], work: Path) -> 
     keyframes_cpu = _cpu(lambda: media.sample_frames(source))
     every_cpu = _cpu(every_frame)
     frames = media.sample_frames(source)
-    model = faces.load()
-    faces_cpu = _cpu(lambda: [model.faces(bgr) for _, bgr in frames])
+    model = factory.faces()
+    model.load()  # loading weights is not throughput
+    faces_cpu = _cpu(lambda: [model.predict(bgr) for _, bgr in frames])
     gazetteer = geocode.gazetteer()
     points = [(c.lat, c.lon) for c, _ in clips] * 50
     places_cpu = _cpu(lambda: [gazetteer.nearest(lat, lon) for lat, lon in points])
-    vision.tagger(), vision.visual_model()  # loading weights is not throughput
+    factory.tags().load()  # loading weights is not throughput
+    factory.visual_images().load()
     visual_cpu = _cpu(lambda: _describe(source))
     spoken = album.spoken_clip(work / "spoken.mp4", SPEECH)
     spoken_seconds = media.probe(spoken).duration_s
-    whisper = speech.load()
-    whisper.transcribe(spoken)  # the first call loads the model
-    speech_cpu = _cpu(lambda: whisper.transcribe(spoken))
+    whisper = factory.speech()
+    whisper.predict(Speech(spoken))  # the first call loads the model
+    speech_cpu = _cpu(lambda: whisper.predict(Speech(spoken)))
     return {
         "clip_seconds": seconds,
         "sampled_frames": len(frames),
@@ -146,8 +149,8 @@ SPEECH = (
 
 def _describe(source: Path) -> None:
     frames = [bgr for _, bgr in media.sample_frames(source, max_width=320)]
-    tags = vision.tagger().tags(frames)
-    vision.visual_model().embed_frames(frames, tags)
+    tags = factory.tags().predict(frames)
+    factory.visual_images().predict(vision.Frames(frames, tags))
 
 
 def bench_upload(

@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from streams.models.vision import CAPTION_MODEL, TEXT_MODEL, TEXT_SIZE
+from streams.models.minilm import MODEL as TEXT_MODEL
+from streams.models.minilm import SIZE as TEXT_SIZE
+from streams.models.vision import CAPTION_MODEL
 from streams.video.media import SIGNATURE_MODEL, SIGNATURE_SIZE
 
 Event = tuple[str, dict[str, Any]]

@@ -13,6 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from core.shipped import ModelMissing
 from gateway import auth
 from gateway.bodies import body_to_file, json_object
 from gateway.devices import run_command
@@ -20,7 +21,8 @@ from gateway.errors import ApiError
 from gateway.intents import PROMPT, Intent, parse
 from gateway.memories import ask_for_memory
 from gateway.search import find_moments
-from streams.models import speech
+from streams.models import factory
+from streams.models.speech import Speech
 from streams.runtime.services import Services
 
 AUDIO_TYPES = ("audio/wav", "audio/x-wav", "audio/wave", "audio/ogg", "audio/opus", "audio/webm", "audio/mpeg")
@@ -85,9 +87,9 @@ async def _transcribe(request: Request, services: Services) -> str:
         too_big = f"voice commands may have at most {limit} bytes of audio"
         await body_to_file(request, path, limit, too_big, "the audio is empty")
         try:
-            model = await asyncio.to_thread(speech.load, services.settings.speech_model_dir or None)
-            transcript = await asyncio.to_thread(model.transcribe, path, PROMPT)
-        except speech.ModelMissing as exc:
+            model = factory.speech(services.settings.speech_model_dir or None)
+            transcript = await asyncio.to_thread(model.predict, Speech(path, PROMPT))
+        except ModelMissing as exc:
             raise ApiError(503, f"speech recognition is not available here: {exc}") from None
         except Exception as exc:  # noqa: BLE001 - FFmpeg's and CTranslate2's errors for unreadable audio vary
             raise ApiError(422, f"could not read the audio: {type(exc).__name__}") from None

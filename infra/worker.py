@@ -20,7 +20,7 @@ from core.settings import Settings
 from gateway.app import create_app
 from streams.app import StreamApp
 from streams.geo.gazetteer import load_gazetteer
-from streams.models import vision
+from streams.models import factory
 from streams.runtime.services import Services
 from streams.runtime.topics import ensure_topics_sync
 
@@ -60,7 +60,7 @@ class Gateway(Service):
 
 def _warm() -> None:
     try:
-        vision.text_embedder()
+        factory.text().load()
         log.info("text model loaded")
     except Exception as exc:  # noqa: BLE001 - a missing model is reported when it is needed
         log.warning("text model not loaded: %s", exc)

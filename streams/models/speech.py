@@ -6,16 +6,18 @@ drops what is not speech first, so music, wind or a tone give an empty transcrip
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from core import heap
 from core.shipped import ModelMissing, shipped
+from streams.models.base import InferenceModel
 
-MODEL = "whisper-tiny.en-ct2-int8/1"
+
+@dataclass(frozen=True)
+class Speech:
+    path: Path  # any audio or video file FFmpeg reads
+    prompt: str | None = None  # primes the decoder with the words it should expect (voice commands)
 
 
 @dataclass(frozen=True)
@@ -31,31 +33,38 @@ def default_model_dir() -> Path:
     )
 
 
-class SpeechModel:
-    def __init__(self, folder: Path) -> None:
-        from faster_whisper import WhisperModel  # noqa: PLC0415
+class SpeechModel(InferenceModel[Speech, Transcript]):
+    """Whisper through faster-whisper: the words said, with their times."""
 
+    task: ClassVar[str] = "speech"
+    serialised: ClassVar[bool] = True  # one CTranslate2 model on two threads of its own: calls would only contend
+    source: Path
+    name, version = "whisper-tiny.en-ct2-int8", 1
+
+    def __init__(self, source: Path | None = None) -> None:
+        folder = source or default_model_dir()
         if not (folder / "model.bin").exists():
             raise ModelMissing(f"no CTranslate2 Whisper model in {folder}")
-        self.model: Any = WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=2)
-        self._lock = threading.Lock()
+        super().__init__(folder)
 
-    def transcribe(self, path: Path, prompt: str | None = None) -> Transcript:
-        """Words with times; ``prompt`` primes the decoder with the words it should expect (voice commands)."""
-        with self._lock:
-            segments, info = self.model.transcribe(
-                str(path), language="en", word_timestamps=True, vad_filter=True, beam_size=1, initial_prompt=prompt
-            )
-            words = [
-                (w.word.strip(), round(float(w.start), 3), round(float(w.end), 3))
-                for segment in segments
-                for w in (segment.words or [])
-                if w.word.strip()
-            ]
+    def _load(self) -> None:
+        from faster_whisper import WhisperModel  # noqa: PLC0415
+
+        self.model: Any = WhisperModel(str(self.source), device="cpu", compute_type="int8", cpu_threads=2)
+
+    def _predict(self, inputs: Speech) -> Transcript:
+        segments, info = self.model.transcribe(
+            str(inputs.path),
+            language="en",
+            word_timestamps=True,
+            vad_filter=True,
+            beam_size=1,
+            initial_prompt=inputs.prompt,
+        )
+        words = [
+            (w.word.strip(), round(float(w.start), 3), round(float(w.end), 3))
+            for segment in segments
+            for w in (segment.words or [])
+            if w.word.strip()
+        ]
         return Transcript(info.language, " ".join(w for w, _, _ in words), words)
-
-
-@lru_cache(maxsize=2)
-@heap.settles
-def load(folder: str | None = None) -> SpeechModel:
-    return SpeechModel(Path(folder) if folder else default_model_dir())

@@ -15,7 +15,7 @@ from projections.vectors import VectorStore, collection_name, open_collections, 
 from projections.versions import open_store
 from schemas.codec import Registry, registry
 from schemas.envelope import new_event
-from streams.models import faces
+from streams.models import factory
 from streams.runtime.changes import Changes
 from streams.storage import sealing
 from streams.storage.blobs import BlobStore
@@ -112,8 +112,8 @@ class Services:
     @property
     def face_vectors(self) -> VectorStore:
         """The configured face model's collection: the known faces that new faces are compared with."""
-        model = faces.load(self.settings.face_model_dir or None)
-        return self.collection(model.name, model.size)
+        model = factory.faces(self.settings.face_model_dir or None)
+        return self.collection(model.model_id, model.size)
 
     def collection(self, model: str, size: int) -> VectorStore:
         """The vector collection of one model (opened on first use): frames and text of the image–text and text

@@ -12,7 +12,7 @@ import statistics
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from streams.models import vision
+from streams.models import factory, vision
 from streams.runtime.services import Services
 from streams.understanding import selection
 from streams.understanding.request import Query
@@ -32,15 +32,15 @@ def _place(query: Query, radius_km: float) -> dict[str, Any] | None:
     return place
 
 
-def _query_vectors(services: Services, text: str) -> tuple[Any, list[float], list[float]]:
-    """The visual model, the words in its space, and the words in the text model's space (one pass when both
-    are MiniLM)."""
+def _query_vectors(services: Services, text: str) -> tuple[vision.Words, list[float], list[float]]:
+    """The visual model's text side, the words in its space, and the words in the text model's space (one pass
+    when both are MiniLM)."""
     settings = services.settings
-    model = vision.visual_model(settings.clip_model, settings.clip_checkpoint)
-    if model.name == vision.CAPTION_MODEL:
-        visual, plain = vision.text_embedder().embed([f"a photo of {text}", text])
+    model = factory.visual_text(settings.clip_model, settings.clip_checkpoint)
+    if isinstance(model, vision.CaptionText):
+        visual, plain = model.text.predict([vision.caption_query(text), text])
         return model, visual, plain
-    return model, model.embed_text(text), vision.text_embedder().embed([text])[0]
+    return model, model.predict(text), factory.text().predict([text])[0]
 
 
 def _similarities(
@@ -49,9 +49,10 @@ def _similarities(
     """(capture, t) → similarity of the nearest frames, and capture → transcript similarity."""
     model, visual, plain = vectors or _query_vectors(services, text)
     limit = min(SEMANTIC_HITS, 8 * len(captures)) if captures is not None else SEMANTIC_HITS
-    hits = services.collection(model.name, model.size).search(user, visual, limit=limit, captures=captures)
+    hits = services.collection(model.model_id, model.size).search(user, visual, limit=limit, captures=captures)
     by_frame = {(p["capture_id"], round(float(p["t"]), 3)): score for _, score, p in hits}
-    words = services.collection(vision.TEXT_MODEL, vision.TEXT_SIZE)
+    embedder = factory.text()
+    words = services.collection(embedder.model_id, embedder.size)
     said = words.search(user, plain, limit=min(SEMANTIC_HITS, len(captures or []) or SEMANTIC_HITS), captures=captures)
     return by_frame, {p["capture_id"]: score for _, score, p in said}
 

@@ -12,7 +12,7 @@ from onnx import TensorProto, helper, numpy_helper
 from PIL import Image
 
 from core.shipped import shipped
-from streams.models import faces
+from streams.models import faces, factory
 
 SIZE = 640
 
@@ -23,7 +23,7 @@ def t1() -> np.ndarray:
 
 
 def test_sface_finds_the_six_faces_of_the_group_photo_and_tells_them_apart():
-    found = faces.load().faces(t1())
+    found = factory.faces().predict(t1())
     assert len(found) == 6
     vectors = np.asarray([f.embedding for f in found])
     similarity = vectors @ vectors.T
@@ -106,23 +106,25 @@ def test_an_insightface_pack_in_the_configured_folder_is_used(tmp_path: Path):
     write_detector(pack / "det_toy.onnx")
     write_recognizer(pack / "w600k_toy.onnx")
 
-    model = faces.load(str(pack))
+    model = factory.faces(str(pack))
     assert isinstance(model, faces.InsightFaceModel)
-    assert (model.name, model.size) == ("insightface-toy_pack/1", 512)
-    found = model.faces(bright_square(256, 256))
+    assert (model.model_id, model.size) == ("insightface-toy_pack/1", 512)
+    assert model.same_person == faces.ARCFACE_SAME_PERSON
+    found = model.predict(bright_square(256, 256))
     assert found, "the toy detector fires on the bright square"
     for face in found:
         x, y, w, h = face.box
         assert 160 <= x + w / 2 <= 480 and 160 <= y + h / 2 <= 480  # on the square
         assert len(face.embedding) == 512 and abs(np.linalg.norm(face.embedding) - 1) < 1e-6
-    again = model.faces(bright_square(256, 256))
+    again = model.predict(bright_square(256, 256))
     assert [f.embedding for f in again] == [f.embedding for f in found]  # deterministic
-    assert model.faces(np.zeros((SIZE, SIZE, 3), np.uint8)) == []
+    assert model.predict(np.zeros((SIZE, SIZE, 3), np.uint8)) == []
     # in the corner the detector also gives boxes that stick out of the frame: those are not faces to keep
-    assert all(f.box[0] >= 2 and f.box[1] >= 2 for f in model.faces(bright_square(0, 0)))
+    assert all(f.box[0] >= 2 and f.box[1] >= 2 for f in model.predict(bright_square(0, 0)))
 
 
 def test_the_default_folder_is_yunet_and_sface():
-    model = faces.load()
+    model = factory.faces()
     assert isinstance(model, faces.FaceModel)
-    assert (model.name, model.size) == (faces.MODEL, faces.EMBEDDING_SIZE)
+    assert (model.model_id, model.size) == (faces.MODEL, faces.EMBEDDING_SIZE) == ("sface-2021dec-int8/1", 128)
+    assert model.same_person == faces.SAME_PERSON
