@@ -8,6 +8,7 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -26,6 +27,20 @@ EVENTS_TIMEOUT_S = 600.0
 POLL_S = 0.1
 LOCAL_POLL_S = 2.0  # with the projector in this process a change wakes the stream; asking is only a safety net
 PROJECTION_GRACE_S = 3.0
+
+
+def said_at(value: Any) -> datetime | None:
+    """The device's clock when the words were said (ISO 8601 with its offset): times resolve in the user's day.
+    Taken as the device gives it: the answer's explanation shows the dates it led to."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ApiError(422, "said_at must be an ISO 8601 time with its UTC offset, e.g. 2026-06-17T15:00:00+02:00")
+    return moment
 
 
 def _target(body: dict[str, Any]) -> float | None:
@@ -52,6 +67,10 @@ async def create_memory(request: Request) -> JSONResponse:
       properties:
         text: {type: string, maxLength: 500, example: "a memory video of my wife and me in Paris"}
         target_seconds: {type: number, minimum: 5, maximum: 600}
+        said_at:
+          type: string
+          format: date-time
+          description: "The device's clock and zone when the words were said (default: the server's, in UTC)."
     responses:
       200: {description: "The same request was already rendered for this album: that memory."}
       202: {description: "Accepted; MemoryRequested was emitted. Follow status_url or events_url."}
@@ -66,26 +85,34 @@ async def create_memory(request: Request) -> JSONResponse:
     text = body["text"].strip()
     if len(text) > MAX_TEXT:
         raise ApiError(422, f"text is longer than {MAX_TEXT} characters")
-    status, answer = await ask_for_memory(services, user, text, _target(body))
+    status, answer = await ask_for_memory(services, user, text, _target(body), said_at(body.get("said_at")))
     return JSONResponse(answer, status)
 
 
-async def ask_for_memory(services: Services, user: str, text: str, target: float | None) -> tuple[int, dict[str, Any]]:
+async def ask_for_memory(
+    services: Services, user: str, text: str, target: float | None, said: datetime | None = None
+) -> tuple[int, dict[str, Any]]:
     """Understand a request and emit MemoryRequested (202), or answer from the cache (200), or say who is
     unknown (422); the gateway's POST and voice commands both come here."""
-    query = await asyncio.to_thread(planning.understand, services, user, text, utcnow(), target)
-    said = query.as_dict()
+    query = await asyncio.to_thread(planning.understand, services, user, text, said or utcnow(), target)
+    understood = query.as_dict()
     if query.unknown:
-        return 422, {"error": " ".join(query.unknown), "query": said}
+        return 422, {"error": " ".join(query.unknown), "query": understood}
     key = await asyncio.to_thread(planning.cache_key, services, user, query)
     cached = await asyncio.to_thread(services.store.cached_memory, user, key)
     if cached is not None:
         memory_id = cached["memory_id"]
         # recorded so analysts see the cache hit ratio; the memory itself is not touched
         await services.emit_new(
-            "MemoryServedFromCache", user, memory_id=memory_id, text=text, query=json.dumps(said), cache_key=key
+            "MemoryServedFromCache", user, memory_id=memory_id, text=text, query=json.dumps(understood), cache_key=key
         )
-        return 200, {"memory_id": memory_id, "status": "rendered", "cached": True, "query": said, **_links(memory_id)}
+        return 200, {
+            "memory_id": memory_id,
+            "status": "rendered",
+            "cached": True,
+            "query": understood,
+            **_links(memory_id),
+        }
     memory_id = str(uuid.uuid4())
     await services.emit_new(
         "MemoryRequested",
@@ -93,10 +120,11 @@ async def ask_for_memory(services: Services, user: str, text: str, target: float
         memory_id=memory_id,
         text=text,
         target_seconds=target,
-        query=json.dumps(said),
+        query=json.dumps(understood),
         cache_key=key,
+        said_at=said.isoformat() if said is not None else None,
     )
-    return 202, {"memory_id": memory_id, "status": "requested", "query": said, **_links(memory_id)}
+    return 202, {"memory_id": memory_id, "status": "requested", "query": understood, **_links(memory_id)}
 
 
 def _links(memory_id: str) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -10,6 +11,7 @@ from starlette.responses import JSONResponse
 
 from core.clock import utcnow
 from gateway.errors import ApiError
+from gateway.memories import said_at
 from streams.runtime.services import Services
 from streams.understanding import planning, retrieval, selection
 
@@ -47,6 +49,11 @@ async def search(request: Request) -> JSONResponse:
     parameters:
       - {name: q, in: query, required: true, schema: {type: string, maxLength: 500}}
       - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100}}
+      - name: at
+        in: query
+        required: false
+        description: "The device's clock and zone (ISO 8601 with offset): 'yesterday' is the user's yesterday."
+        schema: {type: string, format: date-time}
     responses:
       200: {description: "The understood query and the results: capture, best moment (t), score, time, place."}
       422: {description: "No q, a bad limit, or a name nobody in your album has."}
@@ -56,13 +63,16 @@ async def search(request: Request) -> JSONResponse:
     text = (request.query_params.get("q") or "").strip()
     if not text or len(text) > MAX_QUERY:
         raise ApiError(422, f"q must be 1 to {MAX_QUERY} characters")
-    status, answer = await find_moments(services, user, text, limit_param(request.query_params.get("limit")))
+    limit = limit_param(request.query_params.get("limit"))
+    status, answer = await find_moments(services, user, text, limit, said_at(request.query_params.get("at")))
     return JSONResponse(answer, status)
 
 
-async def find_moments(services: Services, user: str, text: str, limit: int) -> tuple[int, dict[str, Any]]:
+async def find_moments(
+    services: Services, user: str, text: str, limit: int, said: datetime | None = None
+) -> tuple[int, dict[str, Any]]:
     """The understood query and the best moments (200), or who is unknown (422): for GET and for voice."""
-    query = await asyncio.to_thread(planning.understand, services, user, text, utcnow(), None)
+    query = await asyncio.to_thread(planning.understand, services, user, text, said or utcnow(), None)
     if query.unknown:
         return 422, {"error": " ".join(query.unknown), "query": query.as_dict()}
     clips, ranked = await asyncio.to_thread(retrieval.retrieve, services, user, query)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 from typing import Any
 
 from streams.runtime.services import Services
@@ -20,11 +21,15 @@ def _place_label(query: Query) -> str | None:
     return f"{query.place.name}, {query.place.country_code}" if query.place.country_code else query.place.name
 
 
+def said_at(event: dict[str, Any]) -> datetime:
+    """The clock the words were said by: the device's, with its zone, when it gave one; else the event's time."""
+    said = event.get("said_at")
+    return datetime.fromisoformat(said) if said else event["occurred_at"]
+
+
 async def on_memory_requested(services: Services, event: dict[str, Any]) -> None:
     user = event["user_id"]
-    query = await asyncio.to_thread(
-        understand, services, user, event["text"], event["occurred_at"], event["target_seconds"]
-    )
+    query = await asyncio.to_thread(understand, services, user, event["text"], said_at(event), event["target_seconds"])
     said = json.dumps(query.as_dict())
     if query.unknown:
         await services.emit_derived(

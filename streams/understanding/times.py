@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
@@ -45,6 +45,8 @@ HOLIDAYS = {
     "nye": (12, 31, 1),
     "new year's day": (1, 1, 1),
     "new years day": (1, 1, 1),
+    "new year's": (12, 31, 2),
+    "new years": (12, 31, 2),
     "new year": (12, 31, 2),
     "boxing day": (12, 26, 1),
     "halloween": (10, 31, 1),
@@ -53,7 +55,7 @@ HOLIDAYS = {
     "valentine's": (2, 14, 1),
 }
 MOVABLE = ("easter", "thanksgiving")
-TIME_WORDS = {*MONTHS, *SEASONS, *WEEKDAYS, *PARTS, "today", "yesterday", "week", "weekend", "month", "year"}
+TIME_WORDS = {*MONTHS, *SEASONS, *WEEKDAYS, "tonight", "today", "yesterday", "week", "weekend", "month", "year"}
 TIME_WORDS |= {"last", "this", "past", "christmas", "xmas", "easter", "eve", "halloween", "thanksgiving", "new"}
 TIME_WORDS |= {"weekends", "christmases", "easters", "summers", "winters", "springs", "autumns", "holidays"}
 
@@ -71,7 +73,7 @@ _DATE = (
     rf"|{_MONTH}\s+(?:the\s+)?{_DAY}(?:,?\s+{_Y})?(?![\d:]))"
 )
 # Ends of a range: a date, a month or a season with an optional year, or a year
-_END = rf"(?:{_DATE}|(?:{_MONTH}|{_SEASON})(?:\s+(?:of\s+)?{_Y})?|{_Y})"
+_END = rf"(?:{_DATE}|(?:{_MONTH}|{_SEASON}|{_HOLIDAY})(?:\s+(?:of\s+)?{_Y})?|{_Y})"
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,12 @@ class Window:
     end: datetime
     said: str
     yearless: bool = False  # no year was said: the same window a year earlier means the same to the user
+    # the same words said of ``n`` years earlier (Easter moves, "the first weekend of May" is another date)
+    earlier: Callable[[int], Window] | None = field(default=None, compare=False, repr=False)
 
     def years_back(self, years: int) -> Window:
+        if self.earlier is not None:
+            return replace(self.earlier(years), said=self.said, yearless=self.yearless)
         return replace(self, start=_shift_years(self.start, years), end=_shift_years(self.end, years))
 
 
@@ -155,19 +161,24 @@ def _month_window(clock: _Clock, year: int, month: int, count: int = 1, said: st
     return Window(clock.at(first), clock.at(after), said, yearless)
 
 
-def _latest_begun(clock: _Clock, window_of: Callable[[int], Window]) -> Window:
-    """The latest year's window that has begun by now."""
-    window = window_of(clock.now.year)
-    while window.start > clock.now:
-        window = window.years_back(1)
-    return window
+def _latest_begun(clock: _Clock, window_of: Callable[[int], Window], back: int = 0) -> Window:
+    """The latest year's window that has begun by now (``back`` more years before it)."""
+    year = clock.now.year + 1
+    while window_of(year).start > clock.now:
+        year -= 1
+    return _in_year(window_of, year - back)
 
 
-def _latest_ended(clock: _Clock, window_of: Callable[[int], Window]) -> Window:
-    window = window_of(clock.now.year)
-    while window.end > clock.now:
-        window = window.years_back(1)
-    return window
+def _latest_ended(clock: _Clock, window_of: Callable[[int], Window], back: int = 0) -> Window:
+    """The latest year's window that has ended by now ("last summer"; ``back``: "the summer before last")."""
+    year = clock.now.year
+    while window_of(year).end > clock.now:
+        year -= 1
+    return _in_year(window_of, year - back)
+
+
+def _in_year(window_of: Callable[[int], Window], year: int) -> Window:
+    return replace(window_of(year), earlier=lambda years: window_of(year - years))
 
 
 def _year_of(text: str) -> int | None:
@@ -201,6 +212,12 @@ def _end_window(clock: _Clock, text: str, year: int | None) -> Window | None:
     """One end of a range, in ``year`` when it names none itself."""
     text = text.strip()
     own = _year_of(text)
+    holiday = re.match(_HOLIDAY, text, re.I)
+    if holiday:
+        chosen = own or year
+        if chosen is None:
+            return _latest_begun(clock, lambda y: _holiday_window(clock, holiday[0], y, text, True))
+        return _holiday_window(clock, holiday[0], chosen, text)
     if re.fullmatch(_Y, text):
         return _month_window(clock, int(text), 1, 12, text)
     season = re.match(_SEASON, text, re.I)
@@ -299,8 +316,8 @@ def _holiday(clock: _Clock, m: re.Match[str]) -> Window:
     year = _year_of(m[0])
     if year is not None:
         window = _holiday_window(clock, name, year, said)
-    elif which == "last":
-        window = _latest_ended(clock, lambda y: _holiday_window(clock, name, y, said))
+    elif which == "last" or m["before"]:
+        window = _latest_ended(clock, lambda y: _holiday_window(clock, name, y, said), back=1 if m["before"] else 0)
     else:
         window = _latest_begun(clock, lambda y: _holiday_window(clock, name, y, said, which != "this"))
     if m["part"]:  # "Christmas morning": the holiday's main day
@@ -315,7 +332,9 @@ def _part_window(clock: _Clock, day: date, part: str, said: str) -> Window:
 
 
 def _part_of_day(clock: _Clock, m: re.Match[str]) -> Window | None:
-    which, part = (m["which"] or "").lower(), m["part"].lower()
+    """'this morning', 'Saturday night', 'tonight'. A part of the day alone ("at night") says what is seen, not
+    when: it stays a search word."""
+    which, part = (m["which"] or "").lower(), (m["part"] or "tonight").lower()
     if part == "tonight":
         return _part_window(clock, clock.today, part, m[0].strip())
     if which in ("this", "", "today"):
@@ -335,9 +354,18 @@ def _season(clock: _Clock, m: re.Match[str]) -> Window:
     year = _year_of(m[0])
     if year is not None:
         return _season_window(clock, name, year, said)
-    if which in ("last", "past"):
-        return _latest_ended(clock, lambda y: _season_window(clock, name, y, said))
+    if which in ("last", "past") or m["before"]:
+        return _latest_ended(clock, lambda y: _season_window(clock, name, y, said), back=1 if m["before"] else 0)
     return _latest_begun(clock, lambda y: _season_window(clock, name, y, said, which != "this"))
+
+
+def _seasons_ago(clock: _Clock, m: re.Match[str]) -> Window | None:
+    """'two summers ago': the summer before last; 'a winter ago': last winter."""
+    amount = number(m["n"])
+    if amount is None or amount < 1:
+        return None
+    name, said = m["season"], m[0].strip()
+    return _latest_ended(clock, lambda y: _season_window(clock, name, y, said), back=int(amount) - 1)
 
 
 def _month(clock: _Clock, m: re.Match[str]) -> Window | None:
@@ -349,8 +377,8 @@ def _month(clock: _Clock, m: re.Match[str]) -> Window | None:
         return None  # "may I see…", "march on": a verb, unless it is said like a month
     if year is not None:
         return _month_window(clock, year, month, 1, said)
-    if (m["which"] or "").lower() == "last":
-        return _latest_ended(clock, lambda y: _month_window(clock, y, month, 1, said))
+    if (m["which"] or "").lower() == "last" or m["before"]:
+        return _latest_ended(clock, lambda y: _month_window(clock, y, month, 1, said), back=1 if m["before"] else 0)
     return _latest_begun(clock, lambda y: _month_window(clock, y, month, 1, said, (m["which"] or "") != "this"))
 
 
@@ -418,6 +446,15 @@ def _named(clock: _Clock, m: re.Match[str]) -> Window | None:
         )
         return Window(clock.at(start), clock.now, said)
     words = re.sub(r"^(?:from|during|over|in|on)\s+", "", words)
+    before_last = {"the year before last": "year", "the month before last": "month", "the week before last": "week"}
+    if words in before_last:
+        unit = before_last[words]
+        if unit == "year":
+            return Window(clock.at(date(today.year - 2, 1, 1)), clock.at(date(today.year - 1, 1, 1)), said)
+        if unit == "month":
+            start = (previous_month - timedelta(days=1)).replace(day=1)
+            return Window(clock.at(start), clock.at(previous_month), said)
+        return Window(clock.at(monday - timedelta(days=14)), clock.at(monday - timedelta(days=7)), said)
     key = re.sub(r"^(?:the\s+)?(?:past|previous)\s+", "last ", words)
     key = "the day before yesterday" if "before yesterday" in key else key
     if key not in named:
@@ -431,6 +468,28 @@ def _weekday(clock: _Clock, m: re.Match[str]) -> Window | None:
     return clock.days(parsed[0], 1, m[0].strip()) if parsed else None
 
 
+def _weekday_range(clock: _Clock, m: re.Match[str]) -> Window | None:
+    """'from Monday to Wednesday': the latest such Monday before today, through the Wednesday after it."""
+    first = clock.parse(f"last {m['a']}")
+    if first is None:
+        return None
+    days = (WEEKDAYS.index(m["b"].lower()) - WEEKDAYS.index(m["a"].lower())) % 7 + 1
+    return clock.days(first[0], days, m[0].strip())
+
+
+def _the_weekend(clock: _Clock, m: re.Match[str]) -> Window:
+    """'on the weekend', 'over the weekend': this weekend on a Saturday or Sunday, else the one just gone."""
+    weekday = clock.today.weekday()
+    saturday = clock.today - timedelta(days=weekday - 5) if weekday >= 5 else clock.today - timedelta(days=weekday + 2)
+    return clock.days(saturday, 2, m[0].strip())
+
+
+def _holidays(clock: _Clock, m: re.Match[str]) -> Window:
+    """'over the holidays', 'the Christmas holidays', 'between Christmas and New Year': 24 December to 1 January."""
+    said = m[0].strip()
+    return _latest_begun(clock, lambda y: clock.days(date(y, 12, 24), 9, said, True))
+
+
 def _year(clock: _Clock, m: re.Match[str]) -> Window:
     return _month_window(clock, int(m["year"]), 1, 12, m[0].strip())
 
@@ -441,7 +500,12 @@ def _rule(pattern: str) -> re.Pattern[str]:
 
 _WHICH = r"(?:(?P<which>last|this|past)\s+)?"
 _PREP = r"(?:(?P<prep>in|on|during|over|at|from|since|around|of)\s+(?:the\s+)?)?"
+_BEFORE_LAST = r"(?P<before>\s+before\s+last)?"
 _RULES: list[tuple[re.Pattern[str], Callable[[_Clock, re.Match[str]], Window | None]]] = [
+    (
+        _rule(rf"(?:(?:from|between)\s+)?(?P<a>{_WEEKDAY})\s+(?:to|until|till|through|and|-)\s+(?P<b>{_WEEKDAY})"),
+        _weekday_range,
+    ),
     (
         _rule(rf"(?:(?:between|from)\s+(?:the\s+)?)?(?P<a>{_END})\s+(?:and|to|until|till|through|-)\s+(?P<b>{_END})"),
         _range,
@@ -469,24 +533,43 @@ _RULES: list[tuple[re.Pattern[str], Callable[[_Clock, re.Match[str]], Window | N
     ),
     (
         _rule(
-            rf"{_PREP}(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+week\s+(?:of|in)\s+(?P<month>{_MONTH})(?:\s+{_Y})?"
+            rf"{_PREP}(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+week\s+(?:of|in)\s+"
+            rf"(?P<month>{_MONTH})(?:\s+{_Y})?"
         ),
         _nth_week,
     ),
-    (_rule(rf"{_PREP}{_WHICH}(?P<holiday>{_HOLIDAY})(?:\s+(?:of\s+)?{_Y})?(?:\s+(?P<part>{_PART}))?"), _holiday),
-    (_rule(rf"{_PREP}(?:(?P<which>this|yesterday|last|today|{_WEEKDAY})\s+)?(?P<part>{_PART}|tonight)"), _part_of_day),
-    (_rule(rf"{_PREP}{_WHICH}(?P<season>{_SEASON})(?:\s+(?:of\s+)?{_Y})?"), _season),
+    (
+        _rule(
+            rf"{_PREP}(?:the\s+)?(?:christmas\s+holidays|holidays|holiday\s+season|festive\s+season|christmas\s+break)"
+        ),
+        _holidays,
+    ),
+    (
+        _rule(
+            rf"{_PREP}(?:the\s+)?{_WHICH}(?P<holiday>{_HOLIDAY}){_BEFORE_LAST}(?:\s+(?:of\s+)?{_Y})?"
+            rf"(?:\s+(?P<part>{_PART}))?"
+        ),
+        _holiday,
+    ),
+    (
+        _rule(rf"{_PREP}(?:(?P<which>this|yesterday|last|today|{_WEEKDAY})\s+(?P<part>{_PART})|(?P<tonight>tonight))"),
+        _part_of_day,
+    ),
+    (_rule(rf"(?P<n>{NUMBER})\s+(?P<season>{_SEASON})s?\s+ago"), _seasons_ago),
+    (_rule(rf"{_PREP}(?:the\s+)?{_WHICH}(?P<season>{_SEASON}){_BEFORE_LAST}(?:\s+(?:of\s+)?{_Y})?"), _season),
     (_rule(rf"{_PREP}(?P<date>{_DATE})"), _date),
     (_rule(rf"(?P<n>{NUMBER})\s+(?P<unit>{_UNIT})\s+ago"), _ago),
     (_rule(rf"{_PREP}(?:these\s+)?(?:last|past|previous)\s+(?P<n>{NUMBER})\s+(?P<unit>{_UNIT})"), _last_n),
     (
         _rule(
-            r"(?:(?:from|during|over|in|on)\s+)?(?:the\s+)?(?:day\s+before\s+yesterday|yesterday|(?:earlier\s+)?today|earlier\s+this\s+(?:year|month|week)|"
-            r"(?:(?:the\s+)?(?:past|previous)|last|this)\s+(?:week|weekend|month|year))"
+            r"(?:(?:from|during|over|in|on)\s+)?(?:the\s+)?(?:day\s+before\s+yesterday|yesterday|(?:earlier\s+)?today"
+            r"|earlier\s+this\s+(?:year|month|week)|(?:year|month|week)\s+before\s+last"
+            r"|(?:(?:the\s+)?(?:past|previous)|last|this)\s+(?:week|weekend|month|year))"
         ),
         _named,
     ),
+    (_rule(r"(?:on|at|over|during|this\s+past)\s+the\s+weekend"), _the_weekend),
     (_rule(rf"{_PREP}(?:(?:last|this\s+past)\s+)?(?P<weekday>{_WEEKDAY})s?"), _weekday),
-    (_rule(rf"{_PREP}{_WHICH}(?P<month>{_MONTH})(?:\s+(?:of\s+)?{_Y})?"), _month),
+    (_rule(rf"{_PREP}(?:the\s+)?{_WHICH}(?P<month>{_MONTH}){_BEFORE_LAST}(?:\s+(?:of\s+)?{_Y})?"), _month),
     (_rule(rf"{_PREP}(?P<year>{_Y})"), _year),
 ]

@@ -18,6 +18,7 @@ create make made show give get send find play build render put together pull up 
 will let help do did does done was were is are be been being had have has go went going
 what when where which who how while during time times day days trip trips visit visits weekend holiday holidays
 long short quick brief little mini minute minutes second seconds min mins sec secs last
-uh um erm hmm ok okay hey oh well so like
+uh um er erm ah hmm ok okay hey oh well so like
+pics pic vids vid snaps snap bits bit clips vacation vacations getaway close
 """.split()
 )
