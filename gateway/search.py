@@ -36,6 +36,7 @@ def _moment(clip: selection.Clip) -> dict[str, Any]:
         "score": round(best.score, 4) if best else 0.0,
         "captured_at": clip.captured_at.isoformat(),
         "place": clip.place,
+        "why": clip.matched,
         "status_url": f"/v1/captures/{clip.capture_id}",
     }
 
@@ -55,7 +56,7 @@ async def search(request: Request) -> JSONResponse:
         description: "The device's clock and zone (ISO 8601 with offset): 'yesterday' is the user's yesterday."
         schema: {type: string, format: date-time}
     responses:
-      200: {description: "The understood query and the results: capture, best moment (t), score, time, place."}
+      200: {description: "The understood query and the results: capture, best moment (t), score, time, place, why."}
       422: {description: "No q, a bad limit, or a name nobody in your album has."}
     """
     services: Services = request.app.state.services
@@ -75,7 +76,7 @@ async def find_moments(
     query = await asyncio.to_thread(planning.understand, services, user, text, said or utcnow(), None)
     if query.unknown:
         return 422, {"error": " ".join(query.unknown), "query": query.as_dict()}
-    clips, ranked = await asyncio.to_thread(retrieval.retrieve, services, user, query)
+    clips, ranked = await asyncio.to_thread(retrieval.retrieve, services, user, query, ("video", "photo"))
     by_id = {c.capture_id: c for c in clips}
     results = [_moment(by_id[c]) for c in ranked if c in by_id][:limit]
     return 200, {"query": query.as_dict(), "results": results}

@@ -25,10 +25,13 @@ class SearchTables(Connection):
         place: dict[str, Any] | None = None,
         people: list[str] | None = None,
         captures: list[str] | None = None,
+        kinds: tuple[str, ...] = ("video",),
     ) -> list[str]:
-        """Ids of the video clips that pass the hard filters (time, place, all the people; among ``captures`` if
-        given), oldest first. Only ids: the details are read for the few that rank best (``material``)."""
-        where, params = ["user_id = {u:String}", "kind = 'video'"], dict[str, Any](u=user_id)
+        """Ids of the captures of these kinds (videos for memories; photos too for search) that pass the hard
+        filters (time, place, all the people; among ``captures`` if given), oldest first. Only ids: the details
+        are read for the few that rank best (``material``)."""
+        where = ["user_id = {u:String}", "kind IN {kinds:Array(String)}"]
+        params = dict[str, Any](u=user_id, kinds=list(kinds))
         if captures is not None:
             where.append("capture_id IN {ids:Array(String)}")
             params["ids"] = captures
@@ -73,6 +76,15 @@ class SearchTables(Connection):
             clip.update(city=found.get("city", ""), country=found.get("country", ""))
             clip.update(mezzanine_key=cut.get("object_key", ""), mezzanine_keyframes=cut.get("keyframes", []))
         return clips
+
+    def tagged(self, user_id: str, labels: list[str], captures: list[str] | None = None) -> list[dict[str, Any]]:
+        """The frames tagged with any of ``labels`` (among ``captures`` if given): capture, time, label, score."""
+        where = "user_id = {u:String} AND label IN {l:Array(String)}"
+        params: dict[str, Any] = {"u": user_id, "l": labels}
+        if captures is not None:
+            where += " AND capture_id IN {c:Array(String)}"
+            params["c"] = captures
+        return self._rows(f"SELECT capture_id, t, label, score FROM frame_tags FINAL WHERE {where}", **params)
 
     def people_seen(self, user_id: str, captures: list[str], people: list[str]) -> dict[str, int]:
         """How many face sightings of these people each capture has."""

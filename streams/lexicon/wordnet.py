@@ -34,8 +34,9 @@ class WordNet:
         if not (folder / "data.noun").exists():
             raise ModelMissing(f"WordNet is not installed in {folder}: apt-get install wordnet-base")
         self.nouns: dict[int, Synset] = {}
-        self.by_lemma: dict[str, list[int]] = {}  # noun lemma (lower case, spaces) → synset offsets
+        self.by_lemma: dict[str, list[int]] = {}  # noun lemma (lower case, spaces) → synsets, commonest sense first
         self.common: set[str] = set()  # every lemma WordNet also writes in lower case: an everyday word
+        self.noun_exceptions: dict[str, str] = {}  # "children" → "child", "geese" → "goose"
         for name, pos in POS.items():
             for line in (folder / f"data.{name}").read_text(encoding="latin-1").splitlines():
                 if line.startswith("  "):
@@ -45,20 +46,39 @@ class WordNet:
                     lemma = word.replace("_", " ")
                     if lemma[:1].islower():
                         self.common.add(lemma.lower())
-                    if pos == "n":
-                        self.by_lemma.setdefault(lemma.lower(), []).append(synset.offset)
                 if pos == "n":
                     self.nouns[synset.offset] = synset
+        for line in (folder / "index.noun").read_text(encoding="latin-1").splitlines():
+            if line.startswith("  "):
+                continue
+            fields = line.split()
+            senses = int(fields[2])
+            self.by_lemma[fields[0].replace("_", " ")] = [int(o) for o in fields[-senses:]]
         for name in POS:  # inflections: "went" → "go", "children" → "child"
             exceptions = folder / f"{name}.exc"
             if exceptions.exists():
                 for line in exceptions.read_text(encoding="latin-1").splitlines():
                     if line.strip():
-                        self.common.add(line.split()[0].replace("_", " "))
+                        inflected, *base = line.split()
+                        self.common.add(inflected.replace("_", " "))
+                        if name == "noun" and base:
+                            self.noun_exceptions[inflected.replace("_", " ")] = base[0].replace("_", " ")
 
     def is_word(self, word: str) -> bool:
         """An everyday English word (not only a name): 'show', 'summer', 'lena' (a river) — but not 'julia'."""
         return word.lower() in self.common
+
+    def base_nouns(self, word: str) -> list[str]:
+        """The noun lemmas a word may be (WordNet's morphy for nouns): "horses" → ["horse"], "geese" → ["goose"]."""
+        word = word.lower().replace("_", " ")
+        found = [word] if word in self.by_lemma else []
+        if word in self.noun_exceptions:
+            found.append(self.noun_exceptions[word])
+        for suffix, ending in (("ies", "y"), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"),
+                               ("men", "man"), ("s", "")):  # fmt: skip
+            if word.endswith(suffix) and (base := word[: -len(suffix)] + ending) in self.by_lemma:
+                found.append(base)
+        return list(dict.fromkeys(found))
 
     def noun(self, offset: int) -> Synset | None:
         return self.nouns.get(offset)

@@ -1,9 +1,10 @@
-"""Retrieval: the clips a memory may use, each with a score per sampled frame, ranked by fusing what the filters
-and the semantic search say.
+"""Retrieval: the captures a memory or a search may use, each with a score per sampled frame, best first.
 
-Hybrid: ClickHouse applies the hard filters (user, time, place, all the requested people on screen somewhere);
-Qdrant ranks the sampled frames (and transcripts) of those clips by similarity to the search words. The two
-rankings are fused with reciprocal rank fusion.
+ClickHouse applies the hard filters (user, time, place, all the requested people on screen somewhere). Words are
+matched two ways: by the tags the frames carry, through WordNet ("cat" reaches tabby, "animal" every animal class:
+streams/models/concepts.py), and by the image–text vectors in Qdrant (with transcripts). Words alone rank by what
+the captures show and say, nothing else; a capture is kept only if it matches nearly as well as the best one
+(RELATIVE), so "a video of the cat" is made of the cat, not of the whole album. Requested people rank too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from streams.models import factory, vision
+from streams.models.concepts import concepts
 from streams.runtime.services import Services
 from streams.understanding import selection
 from streams.understanding.request import Query
@@ -21,6 +23,8 @@ FACE_SCAN_WIDTH = 960  # the faces enricher looks at frames at most this wide
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="retrieve")
 DETAILED = 32  # clips scored frame by frame: twice what a 2-minute memory of 8 s shares uses
 SEMANTIC_HITS = 400
+RELATIVE = 0.6  # a capture must match at least this share of the best match to be used for words
+TAGGED = 0.7  # where tags mean the words, how much they decide (the vectors the rest)
 
 
 def _place(query: Query, radius_km: float) -> dict[str, Any] | None:
@@ -57,41 +61,107 @@ def _similarities(
     return by_frame, {p["capture_id"]: score for _, score, p in said}
 
 
-def retrieve(services: Services, user: str, query: Query) -> tuple[list[selection.Clip], list[str]]:
-    """The best candidate clips (at most DETAILED) with their frames scored, and their fused ranking."""
+def retrieve(
+    services: Services, user: str, query: Query, kinds: tuple[str, ...] = ("video",)
+) -> tuple[list[selection.Clip], list[str]]:
+    """The best candidates (at most DETAILED) with their frames scored, and their ranking."""
     store = services.store
     people = [p.person_id for p in query.people]
+    words = query.search_text
+    meant = concepts().of_text(words) if words else {}
     unfiltered = query.start is None and query.place is None and not people
     by_frame: dict[tuple[str, float], float] = {}
     by_transcript: dict[str, float] = {}
+    tagged: dict[tuple[str, float], tuple[float, str]] = {}
     near = None
-    if query.search_text and unfiltered:
-        # Words alone: the frames nearest to them name the candidates, rather than the whole album.
-        by_frame, by_transcript = _similarities(services, user, query.search_text, None)
-        near = list(dict.fromkeys([c for c, _ in by_frame] + list(by_transcript)))
+    if words and unfiltered:
+        # Words alone: the frames that match them name the candidates, rather than the whole album.
+        by_frame, by_transcript = _similarities(services, user, words, None)
+        tagged = _tagged(services, user, meant, None)
+        near = list(dict.fromkeys([c for c, _ in by_frame] + list(by_transcript) + [c for c, _ in tagged]))
     place = _place(query, services.settings.place_radius_km)
     # The words are embedded while ClickHouse filters: on two cores the overlap saves ~4 ms of ~35.
-    vectors = (
-        _POOL.submit(_query_vectors, services, query.search_text) if query.search_text and not unfiltered else None
-    )
-    ids = store.candidates(user, query.start, query.end, place, people, captures=near)
+    vectors = _POOL.submit(_query_vectors, services, words) if words and not unfiltered else None
+    ids = store.candidates(user, query.start, query.end, place, people, captures=near, kinds=kinds)
     if not ids:
         return [], []
     if vectors is not None:
-        by_frame, by_transcript = _similarities(services, user, query.search_text, ids, vectors.result())
-    # ClickHouse's ranking: how often the requested people are seen, then time; Qdrant's: the best frame or words.
-    seen = store.people_seen(user, ids, people) if people else {}
+        by_frame, by_transcript = _similarities(services, user, words, ids, vectors.result())
+        tagged = _tagged(services, user, meant, ids)
+    relevance, frames, why = _relevance(ids, bool(meant), by_frame, by_transcript, tagged)
     order = {c: i for i, c in enumerate(ids)}
-    rankings = [sorted(ids, key=lambda c: (-seen.get(c, 0), order[c]))] if people else [ids]
-    if query.search_text:
-        semantic: dict[str, float] = {}
-        for (capture, _), score in by_frame.items():
-            semantic[capture] = max(semantic.get(capture, 0.0), score)
-        for capture, score in by_transcript.items():
-            semantic[capture] = max(semantic.get(capture, 0.0), score)
-        rankings.append(sorted((c for c in ids if c in semantic), key=lambda k: (-semantic[k], k)))
-    ranked = selection.fuse(*rankings)[:DETAILED]
-    return _scored(services, user, store.material(user, ranked), people, by_frame), ranked
+    if words:
+        best = max(relevance.values(), default=0.0)
+        ids = [c for c in ids if best > 0 and relevance.get(c, 0.0) >= RELATIVE * best]
+    by_words = sorted(ids, key=lambda c: (-relevance.get(c, 0.0), order[c]))
+    if people:
+        seen = store.people_seen(user, ids, people)
+        by_people = sorted(ids, key=lambda c: (-seen.get(c, 0), order[c]))
+        ranked = selection.fuse(by_people, by_words) if words else by_people
+    else:
+        ranked = by_words  # words: what the captures show; no words: time order (selection spreads it over days)
+    ranked = ranked[:DETAILED]
+    clips = _scored(services, user, store.material(user, ranked), people, frames)
+    for clip in clips:
+        clip.matched = why.get(clip.capture_id)
+    return clips, ranked
+
+
+def _tagged(
+    services: Services, user: str, meant: dict[str, dict[str, float]], captures: list[str] | None
+) -> dict[tuple[str, float], tuple[float, str]]:
+    """(capture, t) → how surely the frame shows what the words mean (0..1), and the tags that say so."""
+    if not meant:
+        return {}
+    labels = sorted({label for means in meant.values() for label in means})
+    per_word: dict[tuple[str, float], dict[str, float]] = {}
+    named: dict[tuple[str, float], dict[str, float]] = {}
+    for row in services.store.tagged(user, labels, captures):
+        key = (row["capture_id"], round(float(row["t"]), 3))
+        for word, means in meant.items():
+            if row["label"] in means:
+                # the chance the frame shows a "cat" is the sum of its cat classes' scores
+                sure = per_word.setdefault(key, {})
+                sure[word] = min(1.0, sure.get(word, 0.0) + float(row["score"]) * means[row["label"]])
+                named.setdefault(key, {})[row["label"]] = float(row["score"])
+    found = {}
+    for key, sure in per_word.items():
+        shown = ", ".join(label for label, _ in sorted(named[key].items(), key=lambda item: -item[1])[:3])
+        found[key] = (sum(sure.values()) / len(meant), shown)
+    return found
+
+
+def _relevance(
+    ids: list[str],
+    tags_apply: bool,
+    by_frame: dict[tuple[str, float], float],
+    by_transcript: dict[str, float],
+    tagged: dict[tuple[str, float], tuple[float, str]],
+) -> tuple[dict[str, float], dict[tuple[str, float], float], dict[str, str]]:
+    """Per capture its best frame's match, per frame its match (0..1), and why the capture matched."""
+    wanted = set(ids)
+    frames: dict[tuple[str, float], float] = {}
+    for key in set(by_frame) | set(tagged):
+        if key[0] not in wanted:
+            continue
+        vector = max(0.0, by_frame.get(key, 0.0))
+        frames[key] = (
+            TAGGED * tagged[key][0] + (1 - TAGGED) * vector
+            if tags_apply and key in tagged
+            else ((1 - TAGGED) * vector if tags_apply else vector)
+        )
+    relevance: dict[str, float] = {}
+    for (capture, _), score in frames.items():
+        relevance[capture] = max(relevance.get(capture, 0.0), score)
+    for capture, score in by_transcript.items():
+        if capture in wanted:
+            relevance[capture] = max(relevance.get(capture, 0.0), score * (1 - TAGGED if tags_apply else 1.0))
+    why: dict[str, str] = {}
+    for (capture, _), (_, shown) in sorted(tagged.items(), key=lambda item: item[1][0]):  # the surest last
+        why[capture] = f"shows {shown}"
+    for capture in relevance:
+        why.setdefault(capture, "its pictures or words are close to what you asked for")
+    return relevance, frames, why
 
 
 def _scored(

@@ -47,6 +47,7 @@ class Clip:
     signature: list[float] = field(default_factory=list)
     place: str | None = None
     mezzanine: bool = False  # object_key and keyframes are the prepared copy's
+    matched: str | None = None  # why it matched the words ("shows tabby, tiger cat")
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,9 @@ def _why(clip: Clip, start: float, end: float) -> str:
     reasons = []
     if inside and max(f.people for f in inside) > 0:
         reasons.append("the people you asked for are on screen")
-    if inside and max(f.semantic for f in inside) > 0.5:
+    if clip.matched and inside and max(f.semantic for f in inside) > 0:
+        reasons.append(clip.matched)
+    elif inside and max(f.semantic for f in inside) > 0.5:
         reasons.append("it matches what you described")
     if clip.place:
         reasons.append(f"taken in {clip.place} on {clip.captured_at:%Y-%m-%d}")

@@ -173,3 +173,27 @@ def test_search_finds_moments_by_words_place_and_time(album):
     assert client.http.get("/v1/search", params={"q": "x", "limit": "0"}).status_code == 422
     assert client.http.get("/v1/search").status_code == 422
     assert client.http.get("/v1/search", params={"q": "a video of Tom"}).status_code == 422
+
+
+@pytest.mark.parametrize(("word", "photo"), [("cat", "chelsea"), ("coffee", "coffee"), ("animal", "chelsea")])
+def test_a_word_for_what_clips_show_finds_those_clips_first(album, word: str, photo: str):
+    served, ids, _ = album
+    client = served.client("wearer")
+    showing = {c for c, clip in ids.items() if clip.photo == photo}
+    found = client.http.get("/v1/search", params={"q": word}).json()
+    results = [r["capture_id"] for r in found["results"]]
+    assert set(results[: len(showing)]) == showing, (word, found)
+    assert all(r["why"] and r["why"].startswith("shows ") for r in found["results"][: len(showing)])
+
+
+def test_a_video_of_the_cat_uses_only_the_clips_that_show_the_cat(album):
+    served, ids, _ = album
+    client = served.client("wearer")
+    cats = {c for c, clip in ids.items() if clip.photo == "chelsea"}
+    asked = client.http.post("/v1/memories", json={"text": "a video of the cat"})
+    assert asked.status_code == 202, asked.text
+    assert asked.json()["query"]["search_text"] == "cat"
+    memory = client.wait_memory(asked.json()["memory_id"], timeout=180)
+    assert memory["status"] == "rendered", memory
+    assert {s["capture_id"] for s in memory["segments"]} == cats
+    assert all("shows " in s["why"] for s in memory["segments"])
