@@ -122,7 +122,8 @@ class SearchTables(Connection):
             u=user_id,
         )
         cities = self._rows(
-            "SELECT DISTINCT city FROM places FINAL WHERE user_id = {u:String} AND city != '' ORDER BY city",
+            "SELECT city, any(country_code) AS country_code FROM places FINAL WHERE user_id = {u:String} AND city != ''"
+            " GROUP BY city ORDER BY city",
             u=user_id,
         )
         places = self._rows(

@@ -41,7 +41,8 @@ async def on_memory_requested(services: Services, event: dict[str, Any]) -> None
             query=said,
         )
         return
-    picks, crossfade = await asyncio.to_thread(plan, services, user, query)
+    query, picks, crossfade = await asyncio.to_thread(plan, services, user, query)
+    said = json.dumps(query.as_dict())  # with the year chosen, if the words said none
     if not picks:
         await services.emit_derived(
             "MemoryFailed",

@@ -10,7 +10,7 @@ places, people, other places; what is left, less filler, is searched for.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +48,15 @@ class Query:
     search_text: str
     unknown: tuple[str, ...]  # what the user named that nobody in the vocabulary is: feedback, never a guess
     yearless: bool = False  # the time named no year: planning may choose an earlier year with the user's clips
+    window: times.Window | None = field(default=None, compare=False, repr=False)
+    years_back_chosen: int = 0  # how many years before the latest one planning chose, for want of clips
+
+    def years_back(self, years: int) -> Query:
+        """The same request of ``years`` earlier: "spring" as the spring of that year."""
+        if self.window is None:
+            return self
+        earlier = self.window.years_back(years)
+        return replace(self, start=earlier.start, end=earlier.end, window=earlier, years_back_chosen=years)
 
     @property
     def feedback(self) -> str | None:
@@ -63,6 +72,8 @@ class Query:
             parts.append(f"in {self.place.name}" + (f" ({self.place.country_code})" if self.place.country_code else ""))
         if self.start is not None and self.end is not None:
             parts.append(f"from {self.start:%Y-%m-%d} to before {self.end:%Y-%m-%d}")
+            if self.years_back_chosen:
+                parts.append(f"the latest {self.time_said} with clips that match the rest ({self.start:%Y})")
         if self.search_text:
             parts.append(f"showing “{self.search_text}”")
         return ", ".join(parts)
@@ -76,7 +87,12 @@ class Query:
             "place": self.place.__dict__ if self.place else None,
             "time": None
             if self.start is None or self.end is None
-            else {"said": self.time_said, "start": self.start.isoformat(), "end": self.end.isoformat()},
+            else {
+                "said": self.time_said,
+                "start": self.start.isoformat(),
+                "end": self.end.isoformat(),
+                "year_chosen": self.start.year if self.years_back_chosen else None,
+            },
             "search_text": self.search_text,
             "unknown": list(self.unknown),
             "explanation": self.explain(),
@@ -126,4 +142,5 @@ def parse(
         search_text=" ".join(w.lower() for w in words),
         unknown=tuple(unknown),
         yearless=window.yearless if window else False,
+        window=window,
     )

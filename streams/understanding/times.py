@@ -114,7 +114,8 @@ def _without_preposition(said: str) -> str:
     """What was said of the time itself: "in March" → "March"; a range keeps its "from … to"."""
     if re.search(r"\s(?:to|until|till|through|and|-)\s", said):
         return said
-    return re.sub(r"^(?:in|on|during|over|at|from|since|around|of)\s+(?=\S)", "", said, flags=re.IGNORECASE)
+    said = re.sub(r"^(?:in|on|during|over|at|from|since|around|of)\s+(?=\S)", "", said, flags=re.IGNORECASE)
+    return re.sub(r"^the\s+(?=\S)", "", said, flags=re.IGNORECASE)
 
 
 class _Clock:

@@ -197,3 +197,19 @@ def test_a_video_of_the_cat_uses_only_the_clips_that_show_the_cat(album):
     assert memory["status"] == "rendered", memory
     assert {s["capture_id"] for s in memory["segments"]} == cats
     assert all("shows " in s["why"] for s in memory["segments"])
+
+
+def test_a_time_said_without_a_year_is_the_latest_year_with_such_clips(album):
+    served, ids, _ = album
+    client = served.client("wearer")
+    tokyo = {c for c, clip in ids.items() if clip.city == "Tokyo"}  # September 2025
+    # said in October 2026: autumn 2026 has begun but holds no Tokyo clips, autumn 2025 does
+    found = client.http.get("/v1/search", params={"q": "Tokyo in the autumn", "at": "2026-10-15T10:00:00+09:00"})
+    assert found.status_code == 200, found.text
+    answer = found.json()
+    assert {r["capture_id"] for r in answer["results"]} == tokyo
+    assert answer["query"]["time"]["start"].startswith("2025-09-01") and answer["query"]["time"]["year_chosen"] == 2025
+    assert "the latest autumn with clips that match the rest (2025)" in answer["query"]["explanation"]
+    # a year said is kept, even when it finds nothing
+    said = client.http.get("/v1/search", params={"q": "Tokyo in the autumn of 2026", "at": "2026-10-15T10:00:00+09:00"})
+    assert said.json()["results"] == [] and said.json()["query"]["time"]["year_chosen"] is None
