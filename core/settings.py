@@ -72,10 +72,13 @@ class Settings:
     face_frames_per_second: float = 1.0
     enrich_visual: bool = True
     warm_models: bool = True  # load the text model when the worker starts, not in the first request
-    # Image–text model: an open_clip architecture and a local checkpoint. Empty: the shipped default, ImageNet
-    # tags (MobileNetV2) turned into a caption and embedded with MiniLM.
+    # Image–text model: an open_clip architecture and a local checkpoint, or "hf-hub:<repo>" (a model hub's repo,
+    # read from the hub's local cache; `reverie models fetch` fills it once where a hub is reachable). Empty: the
+    # hub model below if its cache holds it, else the shipped default, ImageNet tags (MobileNetV2) turned into a
+    # caption and embedded with MiniLM.
     clip_model: str = ""
     clip_checkpoint: str = ""
+    clip_hub_model: str = "hf-hub:laion/CLIP-ViT-B-32-laion2B-s34B-b79K"
     # Memories
     default_target_seconds: float = 120.0
     place_radius_km: float = 30.0

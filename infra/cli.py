@@ -94,6 +94,16 @@ def _demo(args: argparse.Namespace) -> None:
     print(f"demo took {time.perf_counter() - started:.1f} s")
 
 
+def _models(args: argparse.Namespace) -> None:
+    import os  # noqa: PLC0415
+
+    from streams.models import vision  # noqa: PLC0415
+
+    os.environ["HF_HUB_OFFLINE"] = "0"  # the one place Reverie reaches for a model hub, when asked to
+    name = args.model or load_settings().clip_hub_model
+    print(f"{name}: fetched into {vision.fetch(name)}; restart reverie serve to use it (a new vector collection)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="reverie", description="Memory videos from smart-glasses clips.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -127,6 +137,10 @@ def main(argv: list[str] | None = None) -> None:
     demo = sub.add_parser("demo", help="ingest the sample album and make a memory video of Paris")
     demo.add_argument("--text", default="a 30 second memory video of our days in Paris")
     demo.set_defaults(fn=_demo)
+    models = sub.add_parser("models", help="image–text models from a model hub (where one is reachable)")
+    fetch = models.add_subparsers(dest="action", required=True).add_parser("fetch", help="download once into its cache")
+    fetch.add_argument("model", nargs="?", default="", help="hf-hub:<repo> (default: REVERIE_CLIP_HUB_MODEL)")
+    fetch.set_defaults(fn=_models)
     dispatch(parser, argv, own_logging=frozenset({"serve"}))  # the Faust worker configures logging itself
 
 

@@ -22,7 +22,10 @@ def describe(services: Services, event: dict[str, Any]) -> tuple[str, str, list[
     pictures = [bgr for _, bgr in frames]
     tagger = factory.tags()
     found = tagger.predict(pictures)
-    model = factory.visual_images(services.settings.clip_model, services.settings.clip_checkpoint)
+    settings = services.settings
+    model = factory.visual_images(
+        *factory.clip_choice(settings.clip_model, settings.clip_checkpoint, settings.clip_hub_model)
+    )
     vectors = model.predict(vision.Frames(pictures, found))
     sharpness, motion = vision.sharpness_and_motion(pictures)
     described = [

@@ -8,6 +8,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from core.shipped import ModelMissing
+from streams.models import vision
 from streams.models.faces import FaceModel, FaceRecognition, InsightFaceModel, default_model_dir, is_insightface_pack
 from streams.models.minilm import MiniLM
 from streams.models.speech import SpeechModel
@@ -56,7 +58,24 @@ def visual_spec(architecture: str = "", checkpoint: str = "") -> tuple[str, int]
 
 
 def _clip(architecture: str, checkpoint: str) -> tuple[str, str]:
+    if architecture.startswith(vision.HUB):
+        return architecture, ""
     return (architecture, checkpoint) if architecture and checkpoint else ("", "")
+
+
+@lru_cache(maxsize=4)
+def clip_choice(clip_model: str, clip_checkpoint: str, hub_model: str) -> tuple[str, str]:
+    """The image–text model the settings choose: theirs if they name one; else the hub model when the hub's cache
+    holds it (a machine that fetched it once), else the shipped caption model. Decided from files alone."""
+    if clip_model:
+        return clip_model, clip_checkpoint
+    if hub_model:
+        try:
+            vision.hub_config(hub_model)
+        except ModelMissing:
+            return "", ""
+        return hub_model, ""
+    return "", ""
 
 
 @lru_cache(maxsize=4)

@@ -10,6 +10,7 @@ embedded with MiniLM. Nothing is downloaded: every weight is a file on disk.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -93,15 +94,23 @@ class _OpenClipFamily(VisualModel[In, Out]):
     source: Path
 
     def __init__(self, architecture: str, checkpoint: str) -> None:
-        if not Path(checkpoint).is_file():
-            raise ModelMissing(f"open_clip checkpoint not found: {checkpoint!r} (REVERIE_CLIP_CHECKPOINT)")
-        super().__init__(Path(checkpoint))
+        if architecture.startswith(HUB):
+            config = hub_config(architecture)
+            super().__init__(config.parent)
+            self.checkpoint = ""
+            self.name = f"open_clip-{architecture.removeprefix(HUB).replace('/', '-')}"
+            self.size = int(json.loads(config.read_text())["model_cfg"]["embed_dim"])
+        else:
+            if not Path(checkpoint).is_file():
+                raise ModelMissing(f"open_clip checkpoint not found: {checkpoint!r} (REVERIE_CLIP_CHECKPOINT)")
+            super().__init__(Path(checkpoint))
+            self.checkpoint = checkpoint
+            self.name = f"open_clip-{architecture}-{Path(checkpoint).stem}"
+            self.size = clip_size(architecture)
         self.architecture = architecture
-        self.name = f"open_clip-{architecture}-{Path(checkpoint).stem}"
-        self.size = clip_size(architecture)
 
     def _load(self) -> None:
-        self.clip = open_clip_model(self.architecture, str(self.source))
+        self.clip = open_clip_model(self.architecture, self.checkpoint)
         self._running = self.clip.lock  # the other encoder's calls run the same module
 
     def _unit(self, x: Any) -> list[list[float]]:
@@ -141,7 +150,8 @@ def open_clip_model(architecture: str, checkpoint: str) -> OpenClip:
 def _open_clip(architecture: str, checkpoint: str) -> OpenClip:
     import open_clip  # noqa: PLC0415
 
-    model, _, _ = open_clip.create_model_and_transforms(architecture, pretrained=checkpoint)
+    # a hub model's weights come with it (from the hub's cache: HF_HUB_OFFLINE holds at run time)
+    model, _, _ = open_clip.create_model_and_transforms(architecture, pretrained=checkpoint or None)
     size = model.visual.image_size
     return OpenClip(
         model=model.eval(),
@@ -150,6 +160,32 @@ def _open_clip(architecture: str, checkpoint: str) -> OpenClip:
         mean=tuple(getattr(model.visual, "image_mean", None) or open_clip.OPENAI_DATASET_MEAN),
         std=tuple(getattr(model.visual, "image_std", None) or open_clip.OPENAI_DATASET_STD),
     )
+
+
+HUB = "hf-hub:"
+
+
+def hub_config(architecture: str) -> Path:
+    """Where the model hub's local cache holds this repo's open_clip config: weights are never fetched at run time
+    (``reverie models fetch`` does that once, where a hub is reachable)."""
+    from huggingface_hub import try_to_load_from_cache  # noqa: PLC0415
+
+    repo = architecture.removeprefix(HUB)
+    found = try_to_load_from_cache(repo, "open_clip_config.json")
+    if not isinstance(found, str):
+        raise ModelMissing(
+            f"{repo} is not in the model hub's cache: run `reverie models fetch {architecture}` where the hub is"
+            " reachable, or give a local checkpoint (REVERIE_CLIP_CHECKPOINT)"
+        )
+    return Path(found)
+
+
+def fetch(architecture: str) -> Path:
+    """Download a hub model's config and weights into the hub's cache, once (needs the network)."""
+    from huggingface_hub import snapshot_download  # noqa: PLC0415
+
+    repo = architecture.removeprefix(HUB)
+    return Path(snapshot_download(repo, allow_patterns=["open_clip_*", "*.json", "*.txt"]))
 
 
 def clip_size(architecture: str) -> int:

@@ -40,7 +40,9 @@ def _query_vectors(services: Services, text: str) -> tuple[vision.Words, list[fl
     """The visual model's text side, the words in its space, and the words in the text model's space (one pass
     when both are MiniLM)."""
     settings = services.settings
-    model = factory.visual_text(settings.clip_model, settings.clip_checkpoint)
+    model = factory.visual_text(
+        *factory.clip_choice(settings.clip_model, settings.clip_checkpoint, settings.clip_hub_model)
+    )
     if isinstance(model, vision.CaptionText):
         visual, plain = model.text.predict([vision.caption_query(text), text])
         return model, visual, plain

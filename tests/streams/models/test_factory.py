@@ -3,9 +3,14 @@ both sides of a visual model."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pytest
+
+from core.shipped import ModelMissing
 from streams.models import faces, factory, minilm, speech, tags, vision
 from streams.models.base import InferenceModel
 from tests.streams.models.test_faces import write_detector, write_recognizer
@@ -81,3 +86,52 @@ def test_both_sides_of_the_caption_model_report_one_id_and_share_minilm():
     assert (images.model_id, images.size) == (words.model_id, words.size) == (vision.CAPTION_MODEL, minilm.SIZE)
     assert isinstance(images, vision.CaptionImages) and isinstance(words, vision.CaptionText)
     assert images.text is words.text is factory.text()
+
+
+def hub_cache_with_tiny_model(cache: Path, repo: str) -> None:
+    """A model hub's cache as huggingface_hub lays it out, holding an open_clip repo with random weights."""
+    import open_clip
+    import torch
+
+    model_cfg = {
+        "embed_dim": 16,
+        "vision_cfg": {"image_size": 32, "layers": 1, "width": 64, "patch_size": 8},
+        "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 32, "heads": 2, "layers": 1},
+    }
+    folder = cache / f"models--{repo.replace('/', '--')}"
+    snapshot = folder / "snapshots" / "0123456789abcdef"
+    snapshot.mkdir(parents=True)
+    (folder / "refs").mkdir()
+    (folder / "refs" / "main").write_text("0123456789abcdef")
+    (snapshot / "open_clip_config.json").write_text(json.dumps({"model_cfg": model_cfg, "preprocess_cfg": {}}))
+    torch.manual_seed(0)
+    weights = open_clip.model.CLIP(**model_cfg).state_dict()
+    torch.save(weights, snapshot / "open_clip_pytorch_model.bin")
+
+
+def test_a_hub_model_in_the_local_hub_cache_loads_offline_and_becomes_the_default(tmp_path: Path, monkeypatch):
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    repo = "hf-hub:reverie/tiny-random-clip"
+    factory.clip_choice.cache_clear()
+    assert factory.clip_choice("", "", repo) == ("", "")  # not fetched: the shipped caption model
+    hub_cache_with_tiny_model(tmp_path / "hub", repo.removeprefix("hf-hub:"))
+    factory.clip_choice.cache_clear()
+    assert factory.clip_choice("", "", repo) == (repo, "")  # fetched once: the default
+    images, words = factory.visual_images(repo, ""), factory.visual_text(repo, "")
+    assert images.model_id == words.model_id == "open_clip-reverie-tiny-random-clip/1" and images.size == 16
+    frames = images.predict(vision.Frames([np.zeros((40, 60, 3), np.uint8)], [[]]))
+    text = words.predict("a dog on a beach")
+    assert len(frames[0]) == len(text) == 16
+    assert abs(np.linalg.norm(frames[0]) - 1) < 1e-5 and abs(np.linalg.norm(text) - 1) < 1e-5
+    factory.clip_choice.cache_clear()
+
+
+def test_a_named_hub_model_missing_from_the_cache_says_how_to_fetch_it(tmp_path: Path, monkeypatch):
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "empty"))
+    with pytest.raises(ModelMissing, match="reverie models fetch"):
+        factory.visual_images("hf-hub:reverie/not-fetched", "")
