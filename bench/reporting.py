@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from bench.measure import summary
 
 NOT_MEASURED = "not measured"
-SCALES = {"ms": 1000.0}  # units shown scaled from the JSON's seconds; every other unit is the JSON's own
+SCALES = {"ms": 1000.0, "%": 100.0}  # units shown scaled from the JSON's seconds; every other unit is the JSON's own
 PLOT_PREFIX = "latency-"
 
 
@@ -93,6 +93,10 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("replay", "produce_events_per_s", "produce the synthetic log to Kafka", "events/s"),
     Headline("scale", "two_workers_s", "enrich the sample album with two worker processes (one consumer group)", "s",
              baseline="one_worker_s", baseline_label="one worker", ratio="two_vs_one_speedup"),
+    Headline("understanding", "corpus.fully_right", "understanding: requests fully right (332-request corpus)", "%",
+             goal=(">=", 0.95), baseline="corpus.baseline_fully_right", baseline_label="nothing understood"),
+    Headline("understanding", "heldout.fully_right", "understanding: fully right, held-out (another user, 312)", "%",
+             goal=(">=", 0.95), baseline="heldout.baseline_fully_right", baseline_label="nothing understood"),
     Headline("load", "events_per_s", "load: 8 devices uploading, then asking for memories (sustained)", "events/s"),
     Headline("load", "memory_requested_to_rendered.p95_s", "load: memory requested → rendered (p95)", "s"),
     Headline("load", "reconciliation.problems", "load: events missing or doubled, topics → projections", "events",

@@ -23,7 +23,7 @@ from typing import Any
 
 import av
 
-from bench import concurrent_search, load, memories, replay_rate, scale_out
+from bench import concurrent_search, load, memories, replay_rate, scale_out, understanding
 from bench.measure import cpu_seconds as _cpu
 from bench.measure import summary as _summary
 from bench.measure import timed as _timed
@@ -195,6 +195,7 @@ def run(settings: Settings, out: Path, repeat: int = 3, requests: int = 10) -> d
     report: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "pyav": av.__version__},
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "understanding": understanding.bench_understanding(),
         "render": bench_render(clips, work, repeat),
         "probe": bench_probe(clips, repeat),
         "prepare": bench_prepare(clips, work, repeat),

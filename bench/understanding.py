@@ -22,6 +22,7 @@ from streams.geo.gazetteer import fold
 from streams.understanding.request import Query, Vocabulary, parse
 
 CORPUS = Path(__file__).parent / "relevance" / "requests.yaml"
+HELDOUT = Path(__file__).parent / "relevance" / "heldout" / "requests.yaml"
 FIELDS = ("people", "place", "time", "target_seconds", "search", "unknown")
 _UNKNOWN_NAME = re.compile(r"I don't know who (?:your )?(.+?) (?:is|are)\b")
 
@@ -79,7 +80,22 @@ def same(field: str, got: Any, want: Any) -> bool:
     return bool(got == want)
 
 
-def evaluate(corpus: Path = CORPUS) -> dict[str, Any]:
+def naive(text: str, default: float) -> dict[str, Any]:
+    """The baseline measured beside the parser: nothing understood, every word that is not filler searched."""
+    from streams.understanding.words import FILLER  # noqa: PLC0415
+
+    words = [w for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in FILLER]
+    return {
+        "people": [],
+        "place": None,
+        "time": None,
+        "target_seconds": default,
+        "search": sorted(words),
+        "unknown": [],
+    }
+
+
+def evaluate(corpus: Path = CORPUS, baseline: bool = False) -> dict[str, Any]:
     spec = yaml.safe_load(corpus.read_text())
     zone = ZoneInfo(spec["timezone"])
     now = datetime.fromisoformat(spec["now"]).astimezone(zone)
@@ -89,7 +105,7 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, Any]:
     by_kind: dict[str, Counter[str]] = defaultdict(Counter)
     failures = []
     for request in spec["requests"]:
-        got = understood(parse(request["text"], now, words, default))
+        got = naive(request["text"], default) if baseline else understood(parse(request["text"], now, words, default))
         want = expected(request["expect"], zone)
         wrong = [f for f in FIELDS if not same(f, got[f], want[f])]
         right.update(f for f in FIELDS if f not in wrong)
@@ -114,6 +130,17 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, Any]:
         "by_kind": {k: {"right": c["right"], "total": c["total"]} for k, c in sorted(by_kind.items())},
         "failures": failures,
     }
+
+
+def bench_understanding() -> dict[str, Any]:
+    """The bench's section: both corpora (the second written blind, of another user), and the baseline."""
+    section: dict[str, Any] = {"goal_fully_right": 0.95}
+    for name, corpus in (("corpus", CORPUS), ("heldout", HELDOUT)):
+        result = evaluate(corpus)
+        section[name] = {k: v for k, v in result.items() if k != "failures"}
+        section[name]["failures"] = result["failures"][:40]
+        section[name]["baseline_fully_right"] = evaluate(corpus, baseline=True)["fully_right"]
+    return section
 
 
 def _show(value: Any) -> Any:
