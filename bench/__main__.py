@@ -20,7 +20,9 @@ def _run(args: argparse.Namespace) -> None:
     from bench import run  # noqa: PLC0415 - loads the models; only when measuring
 
     out = Path(args.out)
-    run.run(load_settings(), out, repeat=args.repeat, requests=args.requests)
+    only = set(args.only.split(",")) if args.only else None
+    merge = Path(args.merge) if args.merge else None
+    run.run(load_settings(), out, repeat=args.repeat, requests=args.requests, only=only, merge=merge)
     # the JSON holds every sample (thousands of lines); the Markdown table is what a person reads
     table = out.parent / "report.md"
     print(table.read_text() if table.exists() else f"(no report beside {out})")
@@ -49,6 +51,8 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--out", default="bench/out/results.json")
     run.add_argument("--repeat", type=int, default=3)
     run.add_argument("--requests", type=int, default=10)
+    run.add_argument("--only", default="", help="comma-separated sections to measure (default: all)")
+    run.add_argument("--merge", default="", help="an earlier results.json whose other sections are kept")
     run.set_defaults(fn=_run)
     load = sub.add_parser("load", help="many devices upload and ask for memories at once; then reconcile the counts")
     load.add_argument("--users", type=int, default=8)

@@ -247,6 +247,17 @@ def write_report(results: dict[str, Any], out_dir: Path) -> list[Path]:
         "Ratios are each bench's own (`results.json`, `bench/*.py` say which way round); "
         "the baseline is measured in the same run.",
     ]
+    dates = results.get("sections_measured_at") or {}
+    if len({d for d in dates.values() if d}) > 1:  # a run of some sections merged into an earlier one
+        by_date: dict[str, list[str]] = {}
+        for section, date in dates.items():
+            by_date.setdefault(date or "an unknown date", []).append(section)
+        lines += [
+            "",
+            "Sections by the run that measured them: "
+            + "; ".join(f"{date}: {', '.join(sections)}" for date, sections in sorted(by_date.items()))
+            + ".",
+        ]
     if missing:
         lines += ["", f"Not measured in this run (step skipped or failed): {', '.join(missing)}."]
     lines += ["", "## Latency distributions", ""]

@@ -23,7 +23,7 @@ from typing import Any
 
 import av
 
-from bench import concurrent_search, load, memories, replay_rate, scale_out, understanding
+from bench import concurrent_search, load, memories, relevance_album, replay_rate, scale_out, understanding
 from bench.measure import cpu_seconds as _cpu
 from bench.measure import summary as _summary
 from bench.measure import timed as _timed
@@ -149,8 +149,8 @@ SPEECH = (
 
 def _describe(source: Path) -> None:
     frames = [bgr for _, bgr in media.sample_frames(source, max_width=320)]
-    tags = factory.tags().predict(frames)
-    factory.visual_images().predict(vision.Frames(frames, tags))
+    seen = factory.tags().predict(frames)  # tags and image embeddings, one pass
+    factory.visual_images().predict(vision.Frames(frames, [s.tags for s in seen]))
 
 
 def bench_upload(
@@ -188,35 +188,75 @@ def bench_upload(
     }
 
 
-def run(settings: Settings, out: Path, repeat: int = 3, requests: int = 10) -> dict[str, Any]:
+SECTIONS = (
+    "understanding", "render", "probe", "prepare", "enrichment", "memory", "gateway_search", "search", "relevance",
+    "upload", "load", "replay", "scale",
+)  # fmt: skip
+SERVED = {"memory", "gateway_search", "search", "relevance", "upload", "load"}  # need `reverie serve` running
+
+
+def run(
+    settings: Settings,
+    out: Path,
+    repeat: int = 3,
+    requests: int = 10,
+    only: set[str] | None = None,
+    merge: Path | None = None,
+) -> dict[str, Any]:
+    """Every section (or ``only`` these); with ``merge``, the sections measured now replace theirs in that earlier
+    run's JSON, and the JSON says which sections were measured when."""
+    chosen = set(SECTIONS) if only is None else only
+    unknown = chosen - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"unknown bench sections: {', '.join(sorted(unknown))} (known: {', '.join(SECTIONS)})")
     clips = album.build(settings.data_dir / "album")
     work = settings.data_dir / "bench"
     work.mkdir(parents=True, exist_ok=True)
-    report: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "pyav": av.__version__},
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "understanding": understanding.bench_understanding(),
-        "render": bench_render(clips, work, repeat),
-        "probe": bench_probe(clips, repeat),
-        "prepare": bench_prepare(clips, work, repeat),
-        "enrichment": bench_enrichment(clips, work),
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    report: dict[str, Any] = json.loads(merge.read_text()) if merge is not None and merge.exists() else {}
+    report.setdefault("sections_measured_at", {s: report.get("measured_at") for s in SECTIONS if s in report})
+    report.update(machine={"cpus": os.cpu_count(), "python": platform.python_version(), "pyav": av.__version__})
+    report["measured_at"] = now
+    steps: dict[str, Any] = {
+        "understanding": understanding.bench_understanding,
+        "render": lambda: bench_render(clips, work, repeat),
+        "probe": lambda: bench_probe(clips, repeat),
+        "prepare": lambda: bench_prepare(clips, work, repeat),
+        "enrichment": lambda: bench_enrichment(clips, work),
     }
-    stack.up(settings)
-    stack.wait_ready(settings)
-    # rate limits off for the bench (its clients are one user hammering on purpose): a server already running
-    # with limits is restarted, and the limitless one is stopped at the end
-    server.stop(settings)
-    settings = settings.with_(rate_per_user=1e6, burst_per_user=1_000_000)
-    server.start(settings)
-    report["memory"] = memories.bench_memories(settings, work, requests)
-    token = auth.issue(settings, report["memory"]["user"])
-    report["gateway_search"] = concurrent_search.bench_gateway_search(server.base_url(settings), token)
-    report["search"] = memories.bench_search(settings, work)
-    report["upload"] = bench_upload(settings, clips, work, repeat)
-    report["load"] = load.load(settings, work, users=8, clips=3, memories=2)
-    server.stop(settings)
-    report["replay"] = replay_rate.bench_replay(settings, work)
-    report["scale"] = scale_out.bench_scale(settings, clips, work)
+    for name, step in steps.items():
+        if name in chosen:
+            report[name] = step()
+            report["sections_measured_at"][name] = now
+    if chosen & SERVED:
+        stack.up(settings)
+        stack.wait_ready(settings)
+        # rate limits off for the bench (its clients are one user hammering on purpose): a server already running
+        # with limits is restarted, and the limitless one is stopped at the end
+        server.stop(settings)
+        settings = settings.with_(rate_per_user=1e6, burst_per_user=1_000_000)
+        server.start(settings)
+        served: dict[str, Any] = {
+            "memory": lambda: memories.bench_memories(settings, work, requests),
+            "gateway_search": lambda: concurrent_search.bench_gateway_search(
+                server.base_url(settings), auth.issue(settings, report["memory"]["user"])
+            ),
+            "search": lambda: memories.bench_search(settings, work),
+            "relevance": lambda: relevance_album.bench_relevance(settings, work),
+            "upload": lambda: bench_upload(settings, clips, work, repeat),
+            "load": lambda: load.load(settings, work, users=8, clips=3, memories=2),
+        }
+        for name, step in served.items():
+            if name in chosen:
+                report[name] = step()
+                report["sections_measured_at"][name] = now
+        server.stop(settings)
+    if "replay" in chosen:
+        report["replay"] = replay_rate.bench_replay(settings, work)
+        report["sections_measured_at"]["replay"] = now
+    if "scale" in chosen:
+        report["scale"] = scale_out.bench_scale(settings, clips, work)
+        report["sections_measured_at"]["scale"] = now
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     try:

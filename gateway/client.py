@@ -6,8 +6,10 @@ import base64
 import hashlib
 import json
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -40,8 +42,9 @@ class Client:
 
     def upload(self, path: Path, **fields: Any) -> dict[str, Any]:
         data = {k: str(v) for k, v in fields.items() if v is not None}
+        kind = "image/jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "video/mp4"
         with open(path, "rb") as fh:
-            return self._json(self.http.post("/v1/captures", files={"file": (path.name, fh, "video/mp4")}, data=data))
+            return self._json(self.http.post("/v1/captures", files={"file": (path.name, fh, kind)}, data=data))
 
     def create_upload(self, length: int, **metadata: Any) -> str:
         """Start a tus upload; returns its URL path."""
@@ -100,11 +103,44 @@ class Client:
     def capture(self, capture_id: str) -> dict[str, Any]:
         return self._json(self.http.get(f"/v1/captures/{capture_id}"))
 
-    def request_memory(self, text: str, target_seconds: float | None = None) -> dict[str, Any]:
+    def request_memory(
+        self, text: str, target_seconds: float | None = None, said_at: datetime | str | None = None
+    ) -> dict[str, Any]:
+        """Ask for a memory; ``said_at`` is the device's clock with its offset (times resolve in the user's day)."""
         body: dict[str, Any] = {"text": text}
         if target_seconds is not None:
             body["target_seconds"] = target_seconds
+        if said_at is not None:
+            body["said_at"] = said_at.isoformat() if isinstance(said_at, datetime) else said_at
         return self._json(self.http.post("/v1/memories", json=body))
+
+    def search(self, text: str, at: datetime | str | None = None, limit: int = 20) -> dict[str, Any]:
+        """The album's moments that match words, best first; ``at`` is the device's clock with its offset."""
+        params: dict[str, Any] = {"q": text, "limit": limit}
+        if at is not None:
+            params["at"] = at.isoformat() if isinstance(at, datetime) else at
+        return self._json(self.http.get("/v1/search", params=params))
+
+    def set_face_recognition(self, enabled: bool) -> dict[str, Any]:
+        return self._json(self.http.put("/v1/settings/face-recognition", json={"enabled": enabled}))
+
+    def name_place(self, name: str, lat: float, lon: float, radius_m: float | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"lat": lat, "lon": lon}
+        if radius_m is not None:
+            body["radius_m"] = radius_m
+        return self._json(self.http.put(f"/v1/places/{quote(name, safe='')}", json=body))
+
+    def places(self) -> list[dict[str, Any]]:
+        return list(self._json(self.http.get("/v1/places"))["places"])
+
+    def people(self) -> list[dict[str, Any]]:
+        return list(self._json(self.http.get("/v1/people"))["people"])
+
+    def name_person(self, person_id: str, name: str, relationship: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": name}
+        if relationship is not None:
+            body["relationship"] = relationship
+        return self._json(self.http.post(f"/v1/people/{quote(person_id, safe='')}", json=body))
 
     def memory(self, memory_id: str) -> dict[str, Any]:
         return self._json(self.http.get(f"/v1/memories/{memory_id}"))

@@ -248,3 +248,25 @@ def test_summary_keeps_every_run_in_the_order_measured():
     result = summary([0.3, 0.1000004, 0.2])
     assert result["samples_s"] == [0.3, 0.1, 0.2]
     assert (result["min_s"], result["median_s"], result["p95_s"], result["runs"]) == (0.1, 0.2, 0.3, 3)
+
+
+def test_a_run_of_some_sections_merged_into_an_earlier_one_says_which_run_measured_what(tmp_path: Path):
+    merged = full_results()
+    merged["sections_measured_at"] = {
+        "render": "2026-11-20T10:00:00+00:00",
+        "understanding": "2026-12-03T15:00:00+00:00",
+    }
+    reporting.write_report(merged, tmp_path)
+    markdown = (tmp_path / "report.md").read_text()
+    assert (
+        "Sections by the run that measured them: 2026-11-20T10:00:00+00:00: render; "
+        "2026-12-03T15:00:00+00:00: understanding." in markdown
+    )
+
+
+def test_the_bench_refuses_a_section_it_does_not_know(tmp_path: Path):
+    from bench import run
+    from core.settings import Settings
+
+    with pytest.raises(ValueError, match="unknown bench sections: nope"):
+        run.run(Settings(data_dir=tmp_path), tmp_path / "out.json", only={"nope", "render"})
