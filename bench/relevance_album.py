@@ -292,7 +292,8 @@ def bench_relevance(settings: Settings, work: Path) -> dict[str, Any]:
         named, unnamed = _name_people(client, spec, ids)
         asyncio.run(load.settled(settings))
         full, told = full_vocabulary(spec), server_vocabulary(spec, named)
-        searches = _searches(client, data.searches, items_of, full, told, unnamed)
+        gallery = newest_first(data.items)
+        searches = _searches(client, data.searches, items_of, full, told, unnamed, gallery)
         memories = _memories(client, data.memories, items_of, clips, full, told, unnamed)
     finally:
         client.close()
@@ -326,6 +327,7 @@ def _searches(
     full: Vocabulary,
     told: Vocabulary,
     unnamed: dict[str, str],
+    gallery: list[str],
 ) -> list[dict[str, Any]]:
     now = datetime.fromisoformat(spec["now"])
     rows = []
@@ -340,10 +342,18 @@ def _searches(
             got, error = [], str(exc.body)
         reasons = unmeasurable(entry["query"], now, full, told, unnamed)
         row = {**score_search(entry, got), "measurable": not reasons, "not_measurable": reasons}
+        # the baseline measured beside it: the album as a gallery shows it, newest first, nothing understood
+        row["baseline"] = score_search(entry, gallery)
         if error:
             row["error"] = error
         rows.append(row)
     return rows
+
+
+def newest_first(items: list[dict[str, Any]]) -> list[str]:
+    """The album as a gallery shows it (newest first): the baseline each search is scored beside."""
+    ordered = sorted(items, key=lambda i: datetime.fromisoformat(str(i["taken_at"])), reverse=True)
+    return [i["id"] for i in ordered][:SEARCH_LIMIT]
 
 
 def _memories(

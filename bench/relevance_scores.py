@@ -63,6 +63,14 @@ def summarise_searches(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "false_hit_share": round(sum(len(r["false_hits"]) for r in measured) / returned, 3) if returned else 0.0,
         "no_match_queries": len(empty),
         "no_match_right": sum(1 for r in empty if r["results"] == 0),
+        **(
+            {
+                "baseline_top1_accuracy": _mean(1.0 if r["baseline"]["top1_right"] else 0.0 for r in with_top1),
+                "baseline_ndcg_at_5": _mean(r["baseline"]["ndcg5"] for r in measured),
+            }
+            if measured and all("baseline" in r for r in measured)
+            else {}
+        ),
     }
 
 

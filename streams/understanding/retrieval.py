@@ -13,7 +13,7 @@ import statistics
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from streams.models import factory, vision
+from streams.models import factory, tags, vision
 from streams.models.concepts import concepts
 from streams.runtime.services import Services
 from streams.understanding import selection
@@ -25,6 +25,9 @@ DETAILED = 32  # clips scored frame by frame: twice what a 2-minute memory of 8 
 SEMANTIC_HITS = 400
 RELATIVE = 0.6  # a capture must match at least this share of the best match to be used for words
 TAGGED = 0.7  # where tags mean the words, how much they decide (the vectors the rest)
+MIN_SURE = 0.1  # tags must give the words this much probability to count: a 5 % "tabby" on a giraffe is no cat
+MIN_VECTOR = 0.2  # the vectors' similarity above the blank frame's must reach this to count
+MIN_SAID = 0.5  # a transcript's similarity to the words must reach this to count
 
 
 def _place(query: Query, radius_km: float) -> dict[str, Any] | None:
@@ -36,27 +39,32 @@ def _place(query: Query, radius_km: float) -> dict[str, Any] | None:
     return place
 
 
-def _query_vectors(services: Services, text: str) -> tuple[vision.Words, list[float], list[float]]:
-    """The visual model's text side, the words in its space, and the words in the text model's space (one pass
-    when both are MiniLM)."""
+def _query_vectors(services: Services, text: str) -> tuple[vision.Words, list[float], list[float], float]:
+    """The visual model's text side, the words in its space, the words in the text model's space (one pass when
+    both are MiniLM), and how close the words are to a frame nothing was seen in."""
     settings = services.settings
     model = factory.visual_text(
         *factory.clip_choice(settings.clip_model, settings.clip_checkpoint, settings.clip_hub_model)
     )
     if isinstance(model, vision.CaptionText):
-        visual, plain = model.text.predict([vision.caption_query(text), text])
-        return model, visual, plain
-    return model, model.predict(text), factory.text().predict([text])[0]
+        visual, plain, blank = model.text.predict([vision.caption_query(text), text, tags.caption([])])
+        # Every caption starts "a photo of": a frame the tagger saw nothing in ("a photo") sits at 0.5-0.65 from
+        # any words, real matches at 0.75-0.95, others below the blank. Similarity counts only above the blank.
+        return model, visual, plain, float(sum(a * b for a, b in zip(visual, blank, strict=True)))
+    return model, model.predict(text), factory.text().predict([text])[0], 0.0
 
 
 def _similarities(
     services: Services, user: str, text: str, captures: list[str] | None, vectors: Any = None
 ) -> tuple[dict[tuple[str, float], float], dict[str, float]]:
-    """(capture, t) → similarity of the nearest frames, and capture → transcript similarity."""
-    model, visual, plain = vectors or _query_vectors(services, text)
+    """(capture, t) → similarity of the nearest frames above the blank frame's (0..1), and capture → transcript
+    similarity."""
+    model, visual, plain, blank = vectors or _query_vectors(services, text)
     limit = min(SEMANTIC_HITS, 8 * len(captures)) if captures is not None else SEMANTIC_HITS
     hits = services.collection(model.model_id, model.size).search(user, visual, limit=limit, captures=captures)
-    by_frame = {(p["capture_id"], round(float(p["t"]), 3)): score for _, score, p in hits}
+    by_frame = {
+        (p["capture_id"], round(float(p["t"]), 3)): max(0.0, (score - blank) / (1.0 - blank)) for _, score, p in hits
+    }
     embedder = factory.text()
     words = services.collection(embedder.model_id, embedder.size)
     said = words.search(user, plain, limit=min(SEMANTIC_HITS, len(captures or []) or SEMANTIC_HITS), captures=captures)
@@ -92,8 +100,10 @@ def retrieve(
         tagged = _tagged(services, user, meant, ids)
     relevance, frames, why = _relevance(ids, bool(meant), by_frame, by_transcript, tagged)
     order = {c: i for i, c in enumerate(ids)}
-    if words:
-        best = max(relevance.values(), default=0.0)
+    best = max(relevance.values(), default=0.0)
+    if words and (best > 0 or unfiltered):
+        # Words nothing matches leave nothing when they are all that was asked ("coffee" in an album without
+        # any); beside a place, a time or people they are a wish, not a filter ("Sam's graduation").
         ids = [c for c in ids if best > 0 and relevance.get(c, 0.0) >= RELATIVE * best]
     by_words = sorted(ids, key=lambda c: (-relevance.get(c, 0.0), order[c]))
     if people:
@@ -156,11 +166,13 @@ def _relevance(
     for (capture, _), score in frames.items():
         relevance[capture] = max(relevance.get(capture, 0.0), score)
     for capture, score in by_transcript.items():
-        if capture in wanted:
+        if capture in wanted and score >= MIN_SAID:
             relevance[capture] = max(relevance.get(capture, 0.0), score * (1 - TAGGED if tags_apply else 1.0))
     why: dict[str, str] = {}
-    for (capture, _), (_, shown) in sorted(tagged.items(), key=lambda item: item[1][0]):  # the surest last
-        why[capture] = f"shows {shown}"
+    for (capture, _), (sure, shown) in sorted(tagged.items(), key=lambda item: item[1][0]):  # the surest last
+        if sure >= MIN_SURE:
+            why[capture] = f"shows {shown}"
+    relevance = {c: r for c, r in relevance.items() if r > 0}
     for capture in relevance:
         why.setdefault(capture, "its pictures or words are close to what you asked for")
     return relevance, frames, why

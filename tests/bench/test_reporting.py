@@ -82,6 +82,20 @@ def full_results() -> dict[str, Any]:
             "memory_requested_to_rendered": {"p95_s": 3.8},
             "reconciliation": {"problems": 0, "ok": True},
         },
+        "relevance": {
+            "searches": {
+                "top1_accuracy": 0.8,
+                "baseline_top1_accuracy": 0.05,
+                "ndcg_at_5": 0.7,
+                "baseline_ndcg_at_5": 0.1,
+            },
+            "memories": {
+                "by_kind": {
+                    "filter": {"precision": 1.0, "recall_clips": 0.9},
+                    "what": {"precision": 0.85, "recall_clips": 0.7},
+                }
+            },
+        },
         "understanding": {
             "corpus": {"fully_right": 0.97, "baseline_fully_right": 0.04},
             "heldout": {"fully_right": 0.93, "baseline_fully_right": 0.02},
