@@ -13,7 +13,7 @@ from core.clock import utcnow
 from gateway.errors import ApiError
 from gateway.memories import said_at
 from streams.runtime.services import Services
-from streams.understanding import planning, selection
+from streams.understanding import planning, retrieval, selection
 
 MAX_QUERY = 500
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
@@ -76,7 +76,7 @@ async def find_moments(
     query = await asyncio.to_thread(planning.understand, services, user, text, said or utcnow(), None)
     if query.unknown:
         return 422, {"error": " ".join(query.unknown), "query": query.as_dict()}
-    query, clips, ranked = await asyncio.to_thread(planning.retrieve, services, user, query, ("video", "photo"))
+    query, clips, ranked = await asyncio.to_thread(planning.retrieve, services, user, query, retrieval.SEARCH, False)
     by_id = {c.capture_id: c for c in clips}
     results = [_moment(by_id[c]) for c in ranked if c in by_id][:limit]
     return 200, {"query": query.as_dict(), "results": results}

@@ -26,12 +26,19 @@ class SearchTables(Connection):
         people: list[str] | None = None,
         captures: list[str] | None = None,
         kinds: tuple[str, ...] = ("video",),
+        needs_cut: bool = False,
     ) -> list[str]:
         """Ids of the captures of these kinds (videos for memories; photos too for search) that pass the hard
         filters (time, place, all the people; among ``captures`` if given), oldest first. Only ids: the details
         are read for the few that rank best (``material``)."""
         where = ["user_id = {u:String}", "kind IN {kinds:Array(String)}"]
         params = dict[str, Any](u=user_id, kinds=list(kinds))
+        if "photo" in kinds and needs_cut:
+            # a photo goes into a memory as its prepared still: only once that is made
+            where.append(
+                "(kind != 'photo' OR capture_id IN (SELECT capture_id FROM assets FINAL WHERE user_id = {u:String}"
+                " AND kind = 'mezzanine'))"
+            )
         if captures is not None:
             where.append("capture_id IN {ids:Array(String)}")
             params["ids"] = captures
@@ -58,7 +65,7 @@ class SearchTables(Connection):
         # Three primary-key lookups joined here: on 10,000 clips they took 7 ms, the same join in SQL 11 ms.
         where = "WHERE user_id = {u:String} AND capture_id IN {c:Array(String)}"
         clips = self._rows(
-            "SELECT capture_id, object_key, duration_s, keyframes, captured_at, width, height, signature"
+            "SELECT capture_id, kind, object_key, duration_s, keyframes, captured_at, width, height, signature"
             f" FROM clips FINAL {where} ORDER BY captured_at, capture_id",
             u=user_id,
             c=captures,

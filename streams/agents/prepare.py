@@ -1,5 +1,6 @@
 """The prepare agent: MediaProbed → MezzanineReady + ThumbnailsReady, in the background, so that memory requests
-find clips already cut-friendly. Objects go under ``processed/{user}/{capture}/``."""
+find clips already cut-friendly; a photo becomes a few seconds drifting across it, so memories can show it too.
+Objects go under ``processed/{user}/{capture}/``."""
 
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ def _prepare(services: Services, event: dict[str, Any]) -> tuple[mezzanine.Prepa
     source = services.blobs.fetch(event["object_key"])
     work = services.settings.cache_dir / "prepare" / event["user_id"] / event["capture_id"]
     try:
-        prepared = mezzanine.prepare(source, work, services.settings.mezzanine_height)
+        height = services.settings.mezzanine_height
+        if event["kind"] == "photo":
+            prepared = mezzanine.prepare_still(source, work, height)
+        else:
+            prepared = mezzanine.prepare(source, work, height)
         user, capture = event["user_id"], event["capture_id"]
         for path, content_type in (
             (prepared.mezzanine, "video/mp4"),
@@ -34,8 +39,6 @@ def _prepare(services: Services, event: dict[str, Any]) -> tuple[mezzanine.Prepa
 
 
 async def on_media_probed(services: Services, event: dict[str, Any]) -> None:
-    if event["kind"] != "video":
-        return  # stills need no mezzanine; their poster comes with the photo itself
     prepared, seconds = await asyncio.to_thread(_prepare, services, event)
     user, capture = event["user_id"], event["capture_id"]
     await services.emit_derived(

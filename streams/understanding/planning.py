@@ -35,14 +35,14 @@ def cache_key(services: Services, user: str, query: Query) -> str:
 
 
 def retrieve(
-    services: Services, user: str, query: Query, kinds: tuple[str, ...] = ("video",)
+    services: Services, user: str, query: Query, kinds: tuple[str, ...] = retrieval.MEMORY, cut: bool = True
 ) -> tuple[Query, list[selection.Clip], list[str]]:
     """Retrieval, with the year a time said without one stands for: the latest in which the rest of the request
     (place, people, words) finds the user's captures ("our spring in Japan" is 2025 if 2026 has no Japan)."""
-    clips, ranked = retrieval.retrieve(services, user, query, kinds)
+    clips, ranked = retrieval.retrieve(services, user, query, kinds, cut)
     for years in range(1, MAX_YEARS_BACK + 1 if query.yearless and not clips else 1):
         earlier = query.years_back(years)
-        clips, ranked = retrieval.retrieve(services, user, earlier, kinds)
+        clips, ranked = retrieval.retrieve(services, user, earlier, kinds, cut)
         if clips:
             return earlier, clips, ranked
     return query, clips, ranked

@@ -71,10 +71,15 @@ def _similarities(
     return by_frame, {p["capture_id"]: score for _, score, p in said}
 
 
+MEMORY = ("video", "photo")  # a memory shows videos and the stills prepared from photos
+SEARCH = ("video", "photo")
+
+
 def retrieve(
-    services: Services, user: str, query: Query, kinds: tuple[str, ...] = ("video",)
+    services: Services, user: str, query: Query, kinds: tuple[str, ...] = MEMORY, cut: bool = True
 ) -> tuple[list[selection.Clip], list[str]]:
-    """The best candidates (at most DETAILED) with their frames scored, and their ranking."""
+    """The best candidates (at most DETAILED) with their frames scored, and their ranking; with ``cut``, only
+    what a memory can be cut from (a photo once its still is prepared)."""
     store = services.store
     people = [p.person_id for p in query.people]
     words = query.search_text
@@ -92,7 +97,7 @@ def retrieve(
     place = _place(query, services.settings.place_radius_km)
     # The words are embedded while ClickHouse filters: on two cores the overlap saves ~4 ms of ~35.
     vectors = _POOL.submit(_query_vectors, services, words) if words and not unfiltered else None
-    ids = store.candidates(user, query.start, query.end, place, people, captures=near, kinds=kinds)
+    ids = store.candidates(user, query.start, query.end, place, people, captures=near, kinds=kinds, needs_cut=cut)
     if not ids:
         return [], []
     if vectors is not None:
@@ -238,7 +243,8 @@ def _clip(
     return selection.Clip(
         capture_id=row["capture_id"],
         object_key=row["mezzanine_key"] if mezzanine else row["object_key"],
-        duration_s=float(row["duration_s"]),
+        # a photo lasts as long as the still prepared from it
+        duration_s=float(row["duration_s"]) or (float(row["mezzanine_keyframes"][-1]) + 0.5 if mezzanine else 0.0),
         keyframes=list(row["mezzanine_keyframes"] if mezzanine else row["keyframes"]),
         captured_at=row["captured_at"],
         frames=scored,

@@ -152,3 +152,61 @@ def _fit(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     canvas = Image.fromarray(np.zeros((size[1], size[0], 3), np.uint8))
     canvas.paste(copy, ((size[0] - copy.width) // 2, (size[1] - copy.height) // 2))
     return canvas
+
+
+STILL_S = 4.0  # a photo's share of a memory: eight GOPs, long enough to look at, short enough to keep going
+STILL_ZOOM = 1.08  # how much wider than the picture the photo is drawn, so that it can drift across it
+
+
+def prepare_still(photo: Path, folder: Path, target_height: int = 1080) -> Prepared:
+    """A photo as a mezzanine: ``STILL_S`` seconds drifting slowly across it (16:9, ``target_height``), with
+    silence, in exactly the mezzanine's parameters, so that memories cut and join it like any clip."""
+    from PIL import ImageOps  # noqa: PLC0415
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with Image.open(photo) as opened:
+        image = ImageOps.exif_transpose(opened).convert("RGB")
+    height = _even(target_height)
+    width = _even(height * 16 / 9)
+    scale = max(width / image.width, height / image.height) * STILL_ZOOM
+    drawn = image.resize((max(width, round(image.width * scale)), max(height, round(image.height * scale))))
+    canvas = np.asarray(drawn)
+    spare_x, spare_y = canvas.shape[1] - width, canvas.shape[0] - height
+    frames = round(STILL_S * FPS)
+    mezzanine = folder / f"mezzanine-{height}p.mp4"
+    tmp = folder / f".{mezzanine.name}.part"
+    thumbs = _Thumbnails(STILL_S)
+    with av.open(str(tmp), "w", format="mp4", options=FRAGMENTED) as out:
+        encoder = out.add_stream("libx264", rate=FPS, options=X264)
+        encoder.width, encoder.height, encoder.pix_fmt = width, height, "yuv420p"
+        audio = out.add_stream("aac", rate=AUDIO_RATE, layout="stereo")
+        for i in range(frames):
+            share = i / max(1, frames - 1)
+            x, y = round(spare_x * share), round(spare_y * (1 - share))
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(canvas[y : y + height, x : x + width]), "rgb24")
+            thumbs.offer(i / FPS, frame)
+            frame = frame.reformat(format="yuv420p")
+            frame.pts, frame.time_base = i, Fraction(1, FPS)
+            for packet in encoder.encode(frame):
+                out.mux(packet)
+        _silence(out, audio, STILL_S)
+        for stream in (encoder, audio):
+            for packet in stream.encode(None):
+                out.mux(packet)
+    os.replace(tmp, mezzanine)
+    poster, strip = folder / "poster.jpg", folder / "strip.jpg"
+    thumbs.write(poster, strip)
+    index = media.probe(mezzanine)
+    return Prepared(mezzanine, poster, strip, width, height, index.duration_s, index.keyframes, thumbs.times)
+
+
+def _silence(out: Any, audio: Any, seconds: float, chunk: int = 1024) -> None:
+    """Silent stereo AAC: a still joins clips with sound without leaving the audio track short."""
+    total = round(seconds * AUDIO_RATE)
+    for start in range(0, total, chunk):
+        frame = av.AudioFrame.from_ndarray(
+            np.zeros((2, min(chunk, total - start)), np.float32), format="fltp", layout="stereo"
+        )
+        frame.sample_rate, frame.pts, frame.time_base = AUDIO_RATE, start, Fraction(1, AUDIO_RATE)
+        for packet in audio.encode(frame):
+            out.mux(packet)

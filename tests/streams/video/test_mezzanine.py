@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import av
 import pytest
 from PIL import Image
 
+from streams.video import mezzanine
 from streams.video.media import probe
 from streams.video.mezzanine import GOP, STRIP_COUNT, STRIP_FRAME, output_size, prepare
 from tests.media_helpers import small_clip
@@ -45,3 +47,21 @@ def test_mezzanines_of_different_sources_share_codec_parameters(tmp_path: Path):
         tmp_path / "joined.mp4",
     )
     assert duration == pytest.approx(2.0, abs=0.1)
+
+
+def test_a_photo_becomes_a_still_that_memories_cut_like_any_clip(tmp_path: Path):
+    import numpy as np
+    import skimage.data
+
+    photo = tmp_path / "tiny.jpg"
+    Image.fromarray(skimage.data.chelsea()).resize((120, 100)).save(photo)  # smaller than the still: drawn larger
+    prepared = mezzanine.prepare_still(photo, tmp_path / "out", 360)
+    assert (prepared.width, prepared.height) == (640, 360)
+    assert prepared.duration_s == pytest.approx(mezzanine.STILL_S, abs=0.05)
+    assert prepared.keyframes == pytest.approx([i * 0.5 for i in range(8)], abs=1e-3)
+    with av.open(str(prepared.mezzanine)) as clip:
+        assert clip.streams.audio[0].codec_context.sample_rate == mezzanine.AUDIO_RATE
+        pictures = [f.to_ndarray(format="rgb24").astype(np.int16) for f in clip.decode(video=0)]
+    assert len(pictures) == round(mezzanine.STILL_S * mezzanine.FPS)
+    assert np.abs(pictures[0] - pictures[-1]).mean() > 2  # it drifts across the photo, it is not a frozen frame
+    assert prepared.poster.exists() and prepared.strip.exists() and len(prepared.strip_times) == mezzanine.STRIP_COUNT
