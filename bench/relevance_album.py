@@ -234,7 +234,8 @@ def _until(fetch: Callable[[], Any], done: Callable[[Any], bool], timeout: float
 def _enriched(capture: dict[str, Any]) -> bool:
     if capture["status"] == "rejected":
         raise RuntimeError(f"capture {capture['capture_id']} was rejected: {capture['reason']}")
-    return capture["status"] == "probed" and bool(capture.get("tags"))
+    # prepared too: memories are cut from the mezzanines, and a photo from its still
+    return capture["status"] == "probed" and bool(capture.get("tags")) and bool(capture.get("prepared"))
 
 
 def _upload_album(client: Client, items: list[dict[str, Any]], paths: dict[str, Path]) -> dict[str, str]:
