@@ -26,6 +26,7 @@ from gateway import (
     places,
     preferences,
     search,
+    similar,
     uploads,
     voice,
 )
@@ -55,6 +56,7 @@ def create_app(services: Services) -> Starlette:
             Route("/v1/captures", album.list_captures, methods=["GET"]),
             Route("/v1/captures/{capture_id}", get_capture, methods=["GET"]),
             Route("/v1/captures/{capture_id}", deletion.delete_capture, methods=["DELETE"]),
+            Route("/v1/captures/{capture_id}/similar", similar.similar, methods=["GET"]),
             Route("/v1/me", deletion.forget_me, methods=["DELETE"]),
             Route("/v1/uploads", uploads.options, methods=["OPTIONS"]),
             Route("/v1/uploads", uploads.create_upload, methods=["POST"]),

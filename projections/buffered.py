@@ -100,10 +100,19 @@ class BufferedVectors:
         return len(held)
 
     def search(
-        self, user_id: str, vector: list[float], limit: int, captures: list[str] | None = None
+        self,
+        user_id: str,
+        vector: list[float],
+        limit: int,
+        captures: list[str] | None = None,
+        exclude: list[str] | None = None,
     ) -> list[tuple[str, float, dict[str, Any]]]:
         self.flush()
-        return self.inner.search(user_id, vector, limit, captures)
+        return self.inner.search(user_id, vector, limit, captures, exclude)
+
+    def vectors_of(self, user_id: str, capture_id: str) -> list[tuple[dict[str, Any], list[float]]]:
+        self.flush()
+        return self.inner.vectors_of(user_id, capture_id)
 
     def delete(self, user_id: str, key: str) -> None:
         self.flush()

@@ -31,8 +31,14 @@ class VectorStore(Protocol):
     def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None: ...
     def upsert_points(self, points: list[Point]) -> None: ...
     def search(
-        self, user_id: str, vector: list[float], limit: int, captures: list[str] | None = None
+        self,
+        user_id: str,
+        vector: list[float],
+        limit: int,
+        captures: list[str] | None = None,
+        exclude: list[str] | None = None,
     ) -> list[tuple[str, float, dict[str, Any]]]: ...
+    def vectors_of(self, user_id: str, capture_id: str) -> list[tuple[dict[str, Any], list[float]]]: ...
     def delete(self, user_id: str, key: str) -> None: ...
     def delete_user(self, user_id: str, captures: list[str] | None = None) -> None: ...
     def relabel(self, user_id: str, field: str, old: str, new: str) -> None: ...
@@ -139,13 +145,17 @@ class EdgeVectors(_Vectors):
             for name in ("user_id", "capture_id"):
                 self.shard.update(q.UpdateOperation.create_field_index(name, q.PayloadSchemaType.Keyword))
 
-    def _user_filter(self, user_id: str | None, captures: list[str] | None = None) -> Any:
+    def _user_filter(
+        self, user_id: str | None, captures: list[str] | None = None, exclude: list[str] | None = None
+    ) -> Any:
         if user_id is None:
             return None
         must: list[Any] = [self.q.FieldCondition("user_id", match=self.q.MatchValue(user_id))]
         if captures is not None:
             must.append(self.q.FieldCondition("capture_id", match=self.q.MatchAny(captures)))
-        return self.q.Filter(must=must)
+        if not exclude:
+            return self.q.Filter(must=must)
+        return self.q.Filter(must=must, must_not=[self.q.FieldCondition("capture_id", match=self.q.MatchAny(exclude))])
 
     def upsert_points(self, points: list[Point]) -> None:
         made = [
@@ -181,17 +191,42 @@ class EdgeVectors(_Vectors):
             self.shard.update(self.q.UpdateOperation.set_payload(ids, payload))
 
     def search(
-        self, user_id: str, vector: list[float], limit: int, captures: list[str] | None = None
+        self,
+        user_id: str,
+        vector: list[float],
+        limit: int,
+        captures: list[str] | None = None,
+        exclude: list[str] | None = None,
     ) -> list[tuple[str, float, dict[str, Any]]]:
         request = self.q.QueryRequest(
             limit=limit,
             query=self.q.Query.Nearest(vector, using=self.name),
-            filter=self._user_filter(user_id, captures),
+            filter=self._user_filter(user_id, captures, exclude),
             with_payload=True,
         )
         with self._lock:
             hits = self.shard.query(request)
         return [(str(h.id), float(h.score), dict(h.payload or {})) for h in hits]
+
+    def vectors_of(self, user_id: str, capture_id: str) -> list[tuple[dict[str, Any], list[float]]]:
+        """Every point of one capture of the user with its vector, in no particular order."""
+        found: list[tuple[dict[str, Any], list[float]]] = []
+        offset = None
+        while True:
+            request = self.q.ScrollRequest(
+                offset=offset,
+                limit=256,
+                filter=self._user_filter(user_id, [capture_id]),
+                with_payload=True,
+                with_vector=True,
+            )
+            with self._lock:
+                records, offset = self.shard.scroll(request)
+            for r in records:
+                vectors: Any = r.vector or {}  # named vectors: this collection's one
+                found.append((dict(r.payload or {}), [float(v) for v in vectors[self.name]]))
+            if offset is None:
+                return found
 
     def _page(self, offset: Any, user_id: str | None) -> Page:
         request = self.q.ScrollRequest(
@@ -222,13 +257,18 @@ class ServerVectors(_Vectors):
             client.create_collection(self.collection, vectors_config={self.name: params})
             client.create_payload_index(self.collection, "user_id", models.PayloadSchemaType.KEYWORD)
 
-    def _user_filter(self, user_id: str | None, captures: list[str] | None = None) -> Any:
+    def _user_filter(
+        self, user_id: str | None, captures: list[str] | None = None, exclude: list[str] | None = None
+    ) -> Any:
         if user_id is None:
             return None
         must: list[Any] = [self.m.FieldCondition(key="user_id", match=self.m.MatchValue(value=user_id))]
         if captures is not None:
             must.append(self.m.FieldCondition(key="capture_id", match=self.m.MatchAny(any=captures)))
-        return self.m.Filter(must=must)
+        if not exclude:
+            return self.m.Filter(must=must)
+        unwanted: list[Any] = [self.m.FieldCondition(key="capture_id", match=self.m.MatchAny(any=exclude))]
+        return self.m.Filter(must=must, must_not=unwanted)
 
     def upsert_points(self, points: list[Point]) -> None:
         made = [
@@ -262,17 +302,41 @@ class ServerVectors(_Vectors):
         self.client.set_payload(self.collection, payload=payload, points=self.m.PointIdsList(points=ids))
 
     def search(
-        self, user_id: str, vector: list[float], limit: int, captures: list[str] | None = None
+        self,
+        user_id: str,
+        vector: list[float],
+        limit: int,
+        captures: list[str] | None = None,
+        exclude: list[str] | None = None,
     ) -> list[tuple[str, float, dict[str, Any]]]:
         hits = self.client.query_points(
             self.collection,
             query=vector,
             using=self.name,
             limit=limit,
-            query_filter=self._user_filter(user_id, captures),
+            query_filter=self._user_filter(user_id, captures, exclude),
             with_payload=True,
         ).points
         return [(str(h.id), float(h.score), dict(h.payload or {})) for h in hits]
+
+    def vectors_of(self, user_id: str, capture_id: str) -> list[tuple[dict[str, Any], list[float]]]:
+        """Every point of one capture of the user with its vector, in no particular order."""
+        found: list[tuple[dict[str, Any], list[float]]] = []
+        offset = None
+        while True:
+            records, offset = self.client.scroll(
+                self.collection,
+                scroll_filter=self._user_filter(user_id, [capture_id]),
+                limit=256,
+                offset=offset,
+                with_payload=True,
+                with_vectors=True,
+            )
+            for r in records:
+                vector = r.vector[self.name] if isinstance(r.vector, dict) else r.vector
+                found.append((dict(r.payload or {}), [float(v) for v in vector]))
+            if offset is None:
+                return found
 
     def _page(self, offset: Any, user_id: str | None) -> Page:
         records, offset = self.client.scroll(

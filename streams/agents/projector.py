@@ -64,7 +64,8 @@ def _transcript_extracted(services: Services, event: Event) -> None:
 
 
 def _frames_described(services: Services, event: Event) -> None:
-    """Tags as rows; one point per sampled frame in the model's own collection (a replaced model keeps its own)."""
+    """Tags as rows; one point per sampled frame in the model's own collection (a replaced model keeps its own), and
+    one per frame's image embedding (v2 events) in the image model's collection, for "more like this"."""
     services.store.upsert_frame_tags(event)
     if not event["frames"]:
         return
@@ -78,6 +79,19 @@ def _frames_described(services: Services, event: Event) -> None:
         for frame in event["frames"]
     ]
     frames.upsert_many(event["user_id"], points)
+    seen = [frame for frame in event["frames"] if frame.get("image_embedding")]
+    if not seen or not event.get("image_model"):
+        return
+    images = services.collection(event["image_model"], len(seen[0]["image_embedding"]))
+    looks = [
+        (
+            f"{event['capture_id']}@{frame['t']:.3f}",
+            list(frame["image_embedding"]),
+            {"capture_id": event["capture_id"], "kind": "frame", "t": frame["t"]},
+        )
+        for frame in seen
+    ]
+    images.upsert_many(event["user_id"], looks)
 
 
 def _memory_stage(stage: str) -> Callable[[Services, Event], None]:

@@ -1,4 +1,5 @@
-"""The visual enricher: MediaProbed → FramesDescribed: tags, a caption and an image–text vector per sampled frame."""
+"""The visual enricher: MediaProbed → FramesDescribed: tags, a caption, an image–text vector and an image embedding
+(from the tagger's own pass, for "more like this") per sampled frame."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from streams.video import media
 FRAME_WIDTH = 320  # the models look at 224 px or less
 
 
-def describe(services: Services, event: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]:
-    """(the visual model's id, the tagger's, the frames described)"""
+def describe(services: Services, event: dict[str, Any]) -> tuple[str, str, str, list[dict[str, Any]]]:
+    """(the visual model's id, the tagger's, the image embeddings', the frames described)"""
     path = services.blobs.fetch(event["object_key"])
     if event["kind"] == "photo":
         frames = [(0.0, media.photo_frame(path, max_width=FRAME_WIDTH))]
@@ -21,7 +22,8 @@ def describe(services: Services, event: dict[str, Any]) -> tuple[str, str, list[
         frames = media.sample_frames(path, max_width=FRAME_WIDTH)
     pictures = [bgr for _, bgr in frames]
     tagger = factory.tags()
-    found = tagger.predict(pictures)
+    seen = tagger.predict(pictures)
+    found = [s.tags for s in seen]
     settings = services.settings
     model = factory.visual_images(
         *factory.clip_choice(settings.clip_model, settings.clip_checkpoint, settings.clip_hub_model)
@@ -36,14 +38,23 @@ def describe(services: Services, event: dict[str, Any]) -> tuple[str, str, list[
             "motion": moved,
             "tags": [{"label": tag.label, "score": tag.score, "kind": tag.kind} for tag in frame_tags],
             "embedding": vector,
+            "image_embedding": looked.features,
         }
-        for (t, _), frame_tags, vector, sharp, moved in zip(frames, found, vectors, sharpness, motion, strict=True)
+        for (t, _), frame_tags, looked, vector, sharp, moved in zip(
+            frames, found, seen, vectors, sharpness, motion, strict=True
+        )
     ]
-    return model.model_id, tagger.model_id, described
+    return model.model_id, tagger.model_id, tagger.image_model, described
 
 
 async def on_media_probed(services: Services, event: dict[str, Any]) -> None:
-    model, tagger, frames = await asyncio.to_thread(describe, services, event)
+    model, tagger, image_model, frames = await asyncio.to_thread(describe, services, event)
     await services.emit_derived(
-        "FramesDescribed", event, capture_id=event["capture_id"], model=model, tagger=tagger, frames=frames
+        "FramesDescribed",
+        event,
+        capture_id=event["capture_id"],
+        model=model,
+        tagger=tagger,
+        image_model=image_model,
+        frames=frames,
     )

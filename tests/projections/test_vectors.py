@@ -22,6 +22,11 @@ def exercise(store) -> None:
     assert [h[2]["capture_id"] for h in hits] == ["c1", "c2"]
     assert all(h[2]["user_id"] == "alice" for h in hits)
     assert hits[0][1] > hits[1][1]
+    # "more like this": one capture's own vectors, and a search that leaves that capture out
+    assert [(p["capture_id"], v) for p, v in store.vectors_of("alice", "c2")] == [("c2", [0.0, 1.0, 0.0, 0.0])]
+    assert store.vectors_of("alice", "c3") == []
+    others = store.search("alice", [0.9, 0.1, 0.0, 0.0], limit=5, exclude=["c1"])
+    assert [h[2]["capture_id"] for h in others] == ["c2"]
 
 
 def test_edge_store(tmp_path: Path):

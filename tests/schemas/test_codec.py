@@ -44,8 +44,8 @@ def test_round_trip_and_single_object_header():
     data = reg.encode("MemoryRequested", event)
     assert data[:2] == MARKER
     assert data[2:HEADER_LEN] == reg.latest["MemoryRequested"].fingerprint
-    # fields the newest version added (query, cache_key) come back with their defaults
-    assert reg.decode(data) == ("MemoryRequested", {**event, "query": None, "cache_key": None})
+    # fields the newest version added (query, cache_key, said_at) come back with their defaults
+    assert reg.decode(data) == ("MemoryRequested", {**event, "query": None, "cache_key": None, "said_at": None})
 
 
 def test_nested_records_round_trip():
@@ -105,3 +105,19 @@ def test_schema_files_must_follow_the_naming_rule(tmp_path: Path):
     (tmp_path / "Bad Name.avsc").write_text('"int"')
     with pytest.raises(ValueError, match="named"):
         Registry(tmp_path)
+
+
+def test_frames_described_v2_carries_image_embeddings_and_reads_v1_without_them(tmp_path: Path):
+    old = tmp_path / "old"
+    shutil.copytree(SCHEMA_DIR, old)
+    (old / "frames_described.v2.avsc").unlink()
+    writer, reader = Registry(old), registry()
+    assert (writer.latest["FramesDescribed"].version, reader.latest["FramesDescribed"].version) == (1, 2)
+    frame = {"t": 1.5, "caption": "a photo of tabby", "sharpness": 10.0, "motion": 1.0,
+             "tags": [{"label": "tabby", "score": 0.5, "kind": "object"}], "embedding": [0.75, 0.5]}  # fmt: skip
+    event = envelope(capture_id="c1", model="captions/1", tagger="mobilenet/1", frames=[frame])
+    _, record = reader.decode(writer.encode("FramesDescribed", event))
+    assert record["image_model"] is None and record["frames"] == [{**frame, "image_embedding": None}]
+    newer = {**event, "image_model": "mobilenet-pooled/1", "frames": [{**frame, "image_embedding": [0.0, 1.0]}]}
+    data = reader.encode("FramesDescribed", newer)
+    assert reader.writer_of(data).version == 2 and reader.decode(data)[1] == newer

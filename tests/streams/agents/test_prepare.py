@@ -56,7 +56,7 @@ def test_a_photo_gets_a_still_to_be_cut_into_memories(settings: Settings, tmp_pa
         capture = client.upload(photo_with_exif(tmp_path / "p.jpg", 38.7, -9.1, "2025:06:10 12:00:00"))
         client.wait_probed(capture["capture_id"])
         deadline = time.monotonic() + 60
-        while not (state := client.capture(capture["capture_id"])).get("prepared"):
+        while not client.capture(capture["capture_id"]).get("prepared"):
             assert time.monotonic() < deadline, "the photo was never prepared"
             time.sleep(0.2)
         events = {name: e for name, e in decode_all(served.settings, read_topic(served.settings, "media", expect=3))}

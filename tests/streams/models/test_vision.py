@@ -42,7 +42,7 @@ def test_text_finds_the_frame_whose_caption_means_it():
     assert (images.model_id, images.size) == (vision.CAPTION_MODEL, 384) == factory.visual_spec()
     assert (words.model_id, words.size) == (images.model_id, images.size)
     pictures = [bgr("coffee"), bgr("chelsea"), bgr("rocket")]
-    vectors = np.asarray(images.predict(vision.Frames(pictures, factory.tags().predict(pictures))))
+    vectors = np.asarray(images.predict(vision.Frames(pictures, [s.tags for s in factory.tags().predict(pictures)])))
     assert vectors.shape == (3, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     for query, expected in [("morning coffee", 0), ("a cat", 1), ("a space launch", 2)]:
