@@ -43,7 +43,8 @@ from streams.geo.gazetteer import fold, format_iso6709
 from streams.understanding.request import Query, Vocabulary, parse
 
 DATA = Path(__file__).parent / "relevance"
-CLIP_WIDTH, CLIP_HEIGHT = 960, 540
+# 1080p like the glasses' clips: their mezzanines and the photos' stills then share one format and join
+CLIP_WIDTH, CLIP_HEIGHT = 1920, 1080
 PHOTO_MAX_SIDE = 1600
 SEARCH_LIMIT = 10
 ENRICH_TIMEOUT_S = 1800.0
@@ -314,7 +315,7 @@ def bench_relevance(settings: Settings, work: Path) -> dict[str, Any]:
         "searches": {**summarise_searches(searches), "rows": searches},
         "memories": {**summarise_memories(memories), "rows": memories},
         "not_measurable": not_measurable,
-        "note": "a fresh user; media built once (clips 960x540 panning over the photo, photos ≤ 1600 px JPEG); "
+        "note": "a fresh user; media built once (clips 1920x1080 panning over the photo, photos ≤ 1600 px JPEG); "
         "searches GET /v1/search with at = searches.yaml's now and limit 10; memories POST /v1/memories with "
         "said_at = each entry's now. Memory videos are cut from clips only: recall_clips is the recall over the "
         "must_include items that are clips",

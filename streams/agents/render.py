@@ -167,7 +167,8 @@ async def on_memory_planned(services: Services, event: dict[str, Any]) -> None:
 
     try:
         duration, size = await asyncio.to_thread(render, services, event, playable)
-    except montage.MontageError as exc:
+    except (montage.MontageError, ValueError) as exc:
+        # clips that cannot be joined (two formats) fail the memory with the reason, rather than being retried
         await services.emit_derived(
             "MemoryFailed", event, memory_id=event["memory_id"], stage="render", reason=str(exc)
         )

@@ -93,6 +93,8 @@ def _plane(plane: Any) -> np.ndarray:
 
 
 def _blend(a: av.VideoFrame, b: av.VideoFrame, weight: float) -> av.VideoFrame:
+    if (a.width, a.height) != (b.width, b.height):
+        raise ValueError(f"cannot crossfade {a.width}x{a.height} into {b.width}x{b.height}: mezzanines of two formats")
     out = av.VideoFrame(a.width, a.height, "yuv420p")
     for pa, pb, po in zip(a.planes, b.planes, out.planes, strict=True):
         # OpenCV blends 8-bit planes with SIMD, ~10× faster than numpy in float

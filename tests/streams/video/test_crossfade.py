@@ -126,3 +126,13 @@ def test_a_one_frame_transition(mezzanines: list[Path], tmp_path: Path):
     assert len(video) == 1 and video[0].is_keyframe
     pictures, _ = mux(tail, video, sound, tmp_path / "t.mp4")
     assert len(pictures) == 1
+
+
+def test_two_formats_are_refused_with_a_reason_not_an_opencv_error():
+    import av
+
+    from streams.video import crossfade
+
+    a, b = av.VideoFrame(64, 36, "yuv420p"), av.VideoFrame(32, 18, "yuv420p")
+    with pytest.raises(ValueError, match="cannot crossfade 64x36 into 32x18"):
+        crossfade._blend(a, b, 0.5)
