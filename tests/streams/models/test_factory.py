@@ -43,7 +43,7 @@ def test_each_task_gets_its_model_with_the_ids_stored_today():
     ]
     assert [(m.task, m.model_id) for m in chosen] == [
         ("faces", "sface-2021dec-int8/1"),
-        ("tags", "mobilenet_v2-imagenet1k-v1/1"),
+        ("tags", "mobilenet_v2-imagenet1k-v1/2"),
         ("text", "all-minilm-l6-v2/1"),
         ("speech", "whisper-tiny.en-ct2-int8/1"),
         ("visual", "captions-mobilenet_v2+all-minilm-l6-v2/1"),

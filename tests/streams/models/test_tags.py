@@ -14,7 +14,7 @@ def bgr(name: str) -> np.ndarray:
 
 def test_tags_name_what_a_photo_shows_with_scores():
     tagger = factory.tags()
-    assert tagger.model_id == "mobilenet_v2-imagenet1k-v1/1"
+    assert tagger.model_id == "mobilenet_v2-imagenet1k-v1/2"
     coffee, chelsea = (seen.tags for seen in tagger.predict([bgr("coffee"), bgr("chelsea")]))
     assert coffee[0].label == "espresso" and coffee[0].score > 0.9 and coffee[0].kind == "object"
     assert "cat" in chelsea[0].label  # an ImageNet cat class: tabby, tiger cat, Egyptian cat
