@@ -500,7 +500,7 @@ def _rule(pattern: str) -> re.Pattern[str]:
 
 
 _WHICH = r"(?:(?P<which>last|this|past)\s+)?"
-_PREP = r"(?:(?P<prep>in|on|during|over|at|from|since|around|of)\s+(?:the\s+)?)?"
+_PREP = r"(?:(?P<prep>in|on|during|over|at|from|since|around|of)\s+)?(?:the\s+)?"
 _BEFORE_LAST = r"(?P<before>\s+before\s+last)?"
 _RULES: list[tuple[re.Pattern[str], Callable[[_Clock, re.Match[str]], Window | None]]] = [
     (
