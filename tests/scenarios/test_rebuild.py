@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, assume, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_state_machine_as_test
 
@@ -76,6 +76,7 @@ class RebuildEqualsLive(RuleBasedStateMachine):
         self.stores.reset()
         self.log: list[Event] = []
         self.synthetic = Log(seed=0, users=1)
+        self.seeds: set[int] = set()
         self.captures: dict[str, list[dict]] = {u: [] for u in USERS}  # uploads not deleted
         self.people: dict[str, list[str]] = {u: [] for u in USERS}
         self.memories: dict[str, list[dict]] = {u: [] for u in USERS}  # requests whose memory was not deleted
@@ -98,6 +99,10 @@ class RebuildEqualsLive(RuleBasedStateMachine):
     @rule(data=st.data(), seed=st.integers(0, 2**32), enriched=st.integers(1, 9))
     def capture(self, data: st.DataObject, seed: int, enriched: int) -> None:
         """A capture and the first ``enriched`` of its events (the rest may never have happened yet)."""
+        # the seed makes the capture's ids: a seed drawn twice would be two different captures under one id, which
+        # uuid4 ids never give (the first example to find it showed live and rebuilt disagreeing on which won)
+        assume(seed not in self.seeds)
+        self.seeds.add(seed)
         user = data.draw(st.sampled_from(self.active()))
         self.synthetic.rng = random.Random(seed)
         events = self.synthetic.capture(user)[:enriched]
