@@ -9,20 +9,23 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import faust
 import uvicorn
 from mode import Service
 
 from core import heap
+from core.clock import utcnow
 from core.settings import Settings
 from gateway.app import create_app
 from streams.app import StreamApp
 from streams.geo.gazetteer import load_gazetteer
 from streams.models import factory
+from streams.models.concepts import concepts
 from streams.runtime.services import Services
 from streams.runtime.topics import ensure_topics_sync
+from streams.understanding.request import Vocabulary, parse
 
 log = logging.getLogger("reverie.worker")
 
@@ -59,11 +62,19 @@ class Gateway(Service):
 
 
 def _warm() -> None:
-    try:
-        factory.text().load()
-        log.info("text model loaded")
-    except Exception as exc:  # noqa: BLE001 - a missing model is reported when it is needed
-        log.warning("text model not loaded: %s", exc)
+    """What the first request would otherwise wait for (and settle the heap in the middle of): the text model,
+    and what understanding reads — WordNet, first names, the gazetteers, the tag concepts (about 2 s together)."""
+    steps: dict[str, Callable[[], object]] = {
+        "text model": lambda: factory.text().load(),
+        "understanding": lambda: parse("a short video of Anna in Paris two weeks ago", utcnow(), Vocabulary()),
+        "tag concepts": concepts,
+    }
+    for name, step in steps.items():
+        try:
+            step()
+            log.info("%s loaded", name)
+        except Exception as exc:  # noqa: BLE001 - a missing model or data set is reported when it is needed
+            log.warning("%s not loaded: %s", name, exc)
 
 
 def serve(settings: Settings, gateway: bool = True, loglevel: str = "info") -> None:
