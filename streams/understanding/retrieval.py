@@ -91,8 +91,10 @@ def retrieve(
     near = None
     if words and unfiltered:
         # Words alone: the frames that match them name the candidates, rather than the whole album.
+        # the tags are read from ClickHouse while Qdrant searches the vectors
+        tags_read = _POOL.submit(_tagged, services, user, meant, None)
         by_frame, by_transcript = _similarities(services, user, words, None)
-        tagged = _tagged(services, user, meant, None)
+        tagged = tags_read.result()
         near = list(dict.fromkeys([c for c, _ in by_frame] + list(by_transcript) + [c for c, _ in tagged]))
     place = _place(query, services.settings.place_radius_km)
     # The words are embedded while ClickHouse filters: on two cores the overlap saves ~4 ms of ~35.
@@ -101,8 +103,9 @@ def retrieve(
     if not ids:
         return [], []
     if vectors is not None:
+        tags_read = _POOL.submit(_tagged, services, user, meant, ids)
         by_frame, by_transcript = _similarities(services, user, words, ids, vectors.result())
-        tagged = _tagged(services, user, meant, ids)
+        tagged = tags_read.result()
     relevance, frames, why = _relevance(ids, bool(meant), by_frame, by_transcript, tagged)
     order = {c: i for i, c in enumerate(ids)}
     best = max(relevance.values(), default=0.0)
