@@ -36,10 +36,11 @@ def wait_for_port(
 
 
 def running_pid(pidfile: Path) -> int | None:
-    """The pid in ``pidfile`` if that process is still alive, else None (and the stale file is removed)."""
+    """The pid in ``pidfile`` if that process is still alive and still the one started, else None (and the stale
+    file is removed)."""
     try:
-        pid = int(pidfile.read_text().strip())
-        written = pidfile.stat().st_mtime
+        lines = pidfile.read_text().split("\n", 1)
+        pid = int(lines[0].strip())
     except (FileNotFoundError, ValueError):
         return None
     if pid <= 0:  # os.kill(0 or -1, …) would signal our own process group, or every process we may
@@ -50,22 +51,19 @@ def running_pid(pidfile: Path) -> int | None:
     except ProcessLookupError:
         pidfile.unlink(missing_ok=True)
         return None
-    if _is_zombie(pid) or _started_after(pid, written):
+    started = lines[1].strip() if len(lines) > 1 and lines[1].strip() else None
+    if _is_zombie(pid) or (started is not None and _command_of(pid) not in (None, started)):
         pidfile.unlink(missing_ok=True)
         return None
     return pid
 
 
-def _started_after(pid: int, written: float, slack_s: float = 5.0) -> bool:
-    """The pid now belongs to a process started after the pidfile was written: the service died and its pid was
-    reused (after a reboot, say), so the pidfile is stale and that process is not ours to stop."""
+def _command_of(pid: int) -> str | None:
+    """The process's command line, as start_daemon records it; None when it cannot be read."""
     try:
-        ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
-        uptime = float(Path("/proc/uptime").read_text().split()[0])
-    except (FileNotFoundError, IndexError, ValueError):
-        return False
-    started = time.time() - uptime + ticks / os.sysconf("SC_CLK_TCK")
-    return started > written + slack_s
+        return Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").decode(errors="replace")
+    except OSError:
+        return None
 
 
 def _is_zombie(pid: int) -> bool:
@@ -91,7 +89,9 @@ def start_daemon(
             cwd=cwd,
             start_new_session=True,
         )
-    pidfile.write_text(str(proc.pid))
+    # the command beside the pid: after a reboot the pid may belong to another program, which must not be stopped
+    # (its start time cannot tell: a paused VM's uptime and wall clock disagree)
+    pidfile.write_text(f"{proc.pid}\n" + "\0".join(cmd))
     return proc
 
 

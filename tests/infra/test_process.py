@@ -66,7 +66,8 @@ def test_start_daemon_writes_the_pidfile_and_logs_output_in_a_session_of_its_own
     log.write_bytes(b"earlier run\n")
     proc = start_daemon(["sh", "-c", "echo out; echo err >&2; sleep 30"], pidfile, log)
     reap.append(proc)
-    assert pidfile.read_text() == str(proc.pid)
+    pid_line, command = pidfile.read_text().split("\n", 1)
+    assert pid_line == str(proc.pid) and command.split("\0")[0] == "sh"  # the command, to tell a reused pid
     assert os.getpgid(proc.pid) == proc.pid != os.getpgid(0)  # a group of its own: stop_pid signals it whole
     assert os.getsid(proc.pid) == proc.pid
     wait_until(lambda: "err" in log.read_text())
@@ -123,14 +124,21 @@ def test_a_pidfile_of_a_zombie_is_stale_and_removed(tmp_path: Path):
         proc.wait(10)
 
 
-def test_a_pidfile_whose_pid_was_reused_by_a_later_process_is_stale(tmp_path: Path, reap):
-    stranger = subprocess.Popen(["sleep", "30"])  # started now, and it happens to get the old service's pid
+def test_a_pidfile_whose_pid_was_reused_by_another_program_is_stale(tmp_path: Path, reap):
+    stranger = subprocess.Popen(["sleep", "30"])  # it happens to get the old service's pid
     reap.append(stranger)
     pidfile = tmp_path / "old.pid"
-    pidfile.write_text(str(stranger.pid))
+    pidfile.write_text(f"{stranger.pid}\n" + "\0".join(["java", "-cp", "kafka.jar"]))  # what start_daemon wrote
+    assert running_pid(pidfile) is None and not pidfile.exists()
+
+
+def test_the_process_start_daemon_started_is_running_however_long_ago(tmp_path: Path, reap):
+    pidfile, log = tmp_path / "s.pid", tmp_path / "s.log"
+    proc = start_daemon(["sleep", "30"], pidfile, log)
+    reap.append(proc)
     past = time.time() - 3600
-    os.utime(pidfile, (past, past))  # written an hour ago by a service long gone, before this process existed
-    assert running_pid(pidfile) is None
+    os.utime(pidfile, (past, past))  # an old pidfile is not stale while its own process runs
+    assert running_pid(pidfile) == proc.pid
 
 
 @pytest.mark.parametrize("text", ["0", "-1"])
@@ -243,12 +251,12 @@ def test_daemon_ensure_starts_once_and_stops(tmp_path: Path):
         return http_server(port)
 
     assert daemon.ensure(prepare, timeout=20) is True
-    pid = int(daemon.pidfile.read_text())
+    pid = int(daemon.pidfile.read_text().split("\n")[0])
     try:
         assert daemon.is_running() and port_open("127.0.0.1", port)
         assert daemon.ensure(prepare, timeout=20) is False  # already running: not started again
         assert prepared == [1]
-        assert int(daemon.pidfile.read_text()) == pid
+        assert int(daemon.pidfile.read_text().split("\n")[0]) == pid
     finally:
         assert daemon.stop(timeout=10) is True
     os.waitpid(pid, 0)  # our child: reap it
