@@ -78,7 +78,9 @@ def test_a_worker_killed_during_a_render_finishes_the_memory_after_restart(stack
                 return {"status": "requested"}
 
         seen = wait_for(status, lambda m: m["status"] != "requested", interval=0.02)
-        os.kill(int(server.pidfile(settings).read_text()), signal.SIGKILL)
+        pid = running_pid(server.pidfile(settings))
+        assert pid is not None, "the server is not running"
+        os.kill(pid, signal.SIGKILL)
         while running_pid(server.pidfile(settings)) is not None:
             time.sleep(0.05)
         assert seen["status"] in ("planned", "playable"), f"the kill did not land during the render: {seen}"

@@ -78,7 +78,9 @@ def run(settings: Settings, events: list[dict], kill: bool) -> tuple[dict, int]:
         produce(settings, "captures", [(b"wearer", registry().encode("CaptureUploaded", e)) for e in events])
         if kill:
             served.client("wearer").wait_probed(ids[0])
-            os.kill(int(server.pidfile(settings).read_text()), signal.SIGKILL)
+            pid = running_pid(server.pidfile(settings))
+            assert pid is not None, "the server is not running"
+            os.kill(pid, signal.SIGKILL)
             while running_pid(server.pidfile(settings)) is not None:
                 time.sleep(0.05)
             probed_before_kill = len({e["capture_id"] for _, e in decode_all(settings, read_topic(settings, "media"))})
