@@ -20,7 +20,7 @@ import hashlib
 import importlib.util
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -217,21 +217,6 @@ def _explain(query: Query) -> str:
 # ---------------------------------------------------------------- against the running stack
 
 
-def _until(fetch: Callable[[], Any], done: Callable[[Any], bool], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = fetch()
-            if done(value):
-                return value
-        except GatewayError as exc:
-            if exc.status != 404:
-                raise
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what}: not done after {timeout:.0f} s")
-        time.sleep(0.2)
-
-
 def _enriched(capture: dict[str, Any]) -> bool:
     if capture["status"] == "rejected":
         raise RuntimeError(f"capture {capture['capture_id']} was rejected: {capture['reason']}")
@@ -260,7 +245,7 @@ def _name_people(client: Client, spec: dict[str, Any], ids: dict[str, str]) -> t
     for vocabulary_id, person_id in named.items():
         client.name_person(person_id, by_id[vocabulary_id]["name"], by_id[vocabulary_id].get("relationship"))
     wanted = {person_id: by_id[v]["name"] for v, person_id in named.items()}
-    _until(
+    Client._wait(
         client.people,
         lambda people: all(any(p["person_id"] == k and p["name"] == n for p in people) for k, n in wanted.items()),
         60,
@@ -280,14 +265,16 @@ def bench_relevance(settings: Settings, work: Path) -> dict[str, Any]:
         for place in data.album["vocabulary"]["places"]:
             client.name_place(place["name"], place["lat"], place["lon"], place["radius_m"])
         # the faces agent reads the choice from the projection: it must be there before the first upload
-        _until(lambda: client._json(client.http.get("/v1/settings")), lambda s: s["face_recognition"], 60, "faces on")
-        _until(client.places, lambda p: len(p) == len(data.album["vocabulary"]["places"]), 60, "own places")
+        Client._wait(
+            lambda: client._json(client.http.get("/v1/settings")), lambda s: s["face_recognition"], 60, "faces on"
+        )
+        Client._wait(client.places, lambda p: len(p) == len(data.album["vocabulary"]["places"]), 60, "own places")
         started = time.monotonic()
         items_of = _upload_album(client, data.items, paths)
         ids = {item: capture for capture, item in items_of.items()}
         deadline = time.monotonic() + ENRICH_TIMEOUT_S
         for capture_id in tqdm(list(items_of), desc="enrich relevance album", unit="item"):
-            _until(partial(client.capture, capture_id), _enriched, deadline - time.monotonic(), capture_id)
+            Client._wait(partial(client.capture, capture_id), _enriched, deadline - time.monotonic(), capture_id)
         asyncio.run(load.settled(settings))  # faces, people, speech: every agent has caught up
         enriched_s = time.monotonic() - started
         spec = data.album["vocabulary"]

@@ -171,7 +171,7 @@ class Client:
                 raise TimeoutError(f"memory {memory_id} not done after {timeout:.0f}s")
 
     @staticmethod
-    def _wait(fetch: Any, done: Any, timeout: float) -> dict[str, Any]:
+    def _wait(fetch: Any, done: Any, timeout: float, what: str = "") -> Any:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -182,5 +182,5 @@ class Client:
                 if exc.status != 404:  # 404: the projection has not caught up yet
                     raise
             if time.monotonic() > deadline:
-                raise TimeoutError(f"not done after {timeout:.0f}s")
+                raise TimeoutError(f"{what + ': ' if what else ''}not done after {timeout:.0f}s")
             time.sleep(0.1)

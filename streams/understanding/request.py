@@ -47,9 +47,13 @@ class Query:
     time_said: str | None
     search_text: str
     unknown: tuple[str, ...]  # what the user named that nobody in the vocabulary is: feedback, never a guess
-    yearless: bool = False  # the time named no year: planning may choose an earlier year with the user's clips
     window: times.Window | None = field(default=None, compare=False, repr=False)
     years_back_chosen: int = 0  # how many years before the latest one planning chose, for want of clips
+
+    @property
+    def yearless(self) -> bool:
+        """The time named no year: planning may choose an earlier year with the user's clips."""
+        return self.window is not None and self.window.yearless
 
     def years_back(self, years: int) -> Query:
         """The same request of ``years`` earlier: "spring" as the spring of that year."""
@@ -141,6 +145,5 @@ def parse(
         time_said=window.said if window else None,
         search_text=" ".join(w.lower() for w in words),
         unknown=tuple(unknown),
-        yearless=window.yearless if window else False,
         window=window,
     )
