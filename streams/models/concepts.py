@@ -10,13 +10,11 @@ nouns ("object", "organism", "artifact") reach nothing: they would match every p
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from core import heap
 from streams.lexicon.wordnet import wordnet
-from streams.models.tags import SCENES
+from streams.models.tags import CLASSES, SCENES
 
-CLASSES = Path(__file__).with_name("imagenet_classes.tsv")
 STEP = 0.08  # weight lost per step up the hierarchy
 FLOOR = 0.5
 TOO_GENERAL = frozenset(

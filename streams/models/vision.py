@@ -126,7 +126,7 @@ class ClipImages(_OpenClipFamily[Frames, list[list[float]]]):
             return []
         batch = rgb_batch(inputs.bgr, self.clip.image_size, self.clip.mean, self.clip.std)
         with torch.inference_mode():
-            return self._unit(self.clip.model.encode_image(batch))
+            return self._unit(self.clip.model.encode_image(torch.from_numpy(batch)))
 
 
 class ClipText(_OpenClipFamily[str, list[float]]):

@@ -50,3 +50,50 @@ def test_place_like_classes_give_scene_tags():
     assert found[-1] == tags.Tag("beach", 0.7, "scene")
     assert tags.caption(found) == "a photo of seashore, sandbar; a beach scene"
     assert tags.caption([]) == "a photo"
+
+
+def test_the_onnx_tagger_sees_what_torchvision_saw():
+    """The runtime's graph and resize against the torch pipeline the tags and vectors were first made with."""
+    import torch
+    from torchvision.models import mobilenet_v2
+
+    tagger = factory.tags()
+    frames = [bgr(name) for name in ("coffee", "chelsea", "astronaut", "rocket")]
+    net = mobilenet_v2(weights=None)
+    net.load_state_dict(torch.load(tagger.source, map_location="cpu", weights_only=True))
+    net.eval()
+    batch = []
+    for frame in frames:
+        x = torch.from_numpy(frame[:, :, ::-1].copy()).permute(2, 0, 1).float() / 255.0
+        batch.append(torch.nn.functional.interpolate(x[None], size=(224, 224), mode="bilinear", antialias=True)[0])
+    mean, std = torch.tensor([0.485, 0.456, 0.406])[:, None, None], torch.tensor([0.229, 0.224, 0.225])[:, None, None]
+    with torch.inference_mode():
+        pooled = torch.nn.functional.adaptive_avg_pool2d(net.features((torch.stack(batch) - mean) / std), (1, 1))
+        expected = torch.nn.functional.normalize(pooled.flatten(1), dim=-1).numpy()
+    got = np.asarray([seen.features for seen in tagger.predict(frames)])
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    assert (got * expected).sum(axis=1).min() > 0.9999  # the same vectors, within float and resize rounding
+    # the resize on its own: Pillow's float bilinear against torch's antialiased one
+    ours = tags.rgb_batch(frames[:1], 224, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0))
+    assert np.abs(ours[0] - batch[0].numpy()).max() < 2e-3
+
+
+def test_the_graph_matches_torchvisions_module_layer_for_layer():
+    import torch
+    from torchvision.models import mobilenet_v2
+
+    from streams.models.graph_cache import session
+    from streams.models.mobilenet_graph import mobilenet_v2_graph
+    from streams.models.torch_file import read_tensors
+
+    state = torch.load(factory.tags().source, map_location="cpu", weights_only=True)
+    net = mobilenet_v2(weights=None)
+    net.load_state_dict(state)
+    net.eval()
+    images = np.random.default_rng(7).normal(size=(3, 3, 224, 160)).astype(np.float32)  # not square: any size
+    pooled, logits = session(mobilenet_v2_graph(read_tensors(factory.tags().source))).run(None, {"image": images})
+    with torch.inference_mode():
+        want_pooled = torch.nn.functional.adaptive_avg_pool2d(net.features(torch.from_numpy(images)), (1, 1)).flatten(1)
+        want_logits = net.classifier(want_pooled)
+    assert np.abs(pooled - want_pooled.numpy()).max() < 1e-4
+    assert np.abs(logits - want_logits.numpy()).max() < 1e-3
