@@ -3,6 +3,8 @@
 Keys rotate without a flag day: ``REVERIE_TOKEN_KEYS`` lists ``kid:secret`` pairs, the first one signs, all of them
 verify. To rotate, put a new key first, and drop the old one once the tokens it signed have expired. A token names
 one user (``sub``) and, when it was issued to a registered device, that device (``dev``).
+
+Every key is at least ``MIN_SECRET_BYTES`` long.
 """
 
 from __future__ import annotations
@@ -21,6 +23,14 @@ USER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 ALGORITHM = "HS256"
 ISSUER = "reverie"
+# RFC 7518 §3.2: an HS256 key is at least as long as SHA-256's output. A shorter one is the weak link, and any one
+# token is enough to guess it offline at the speed of a GPU. Length is all that can be checked (the bytes should be
+# random). Every listed key counts, not only the signing one: a token forged with a verify-only key is accepted.
+MIN_SECRET_BYTES = 32
+
+
+class UnsafeKeys(ValueError):
+    """Token keys the gateway must not start with."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,13 @@ class Keyring:
     def __init__(self, spec: str) -> None:
         pairs = [item.strip().partition(":") for item in spec.split(",") if item.strip()]
         if not pairs or any(not kid or not sep or not secret for kid, sep, secret in pairs):
-            raise ValueError("REVERIE_TOKEN_KEYS must be 'kid:secret' pairs separated by commas")
+            raise UnsafeKeys("REVERIE_TOKEN_KEYS must be 'kid:secret' pairs separated by commas")
+        short = [kid for kid, _, secret in pairs if len(secret.encode()) < MIN_SECRET_BYTES]
+        if short:  # name the keys, never show the secrets
+            raise UnsafeKeys(
+                f"REVERIE_TOKEN_KEYS: the secret of {', '.join(short)} is shorter than {MIN_SECRET_BYTES} bytes;"
+                f" use {MIN_SECRET_BYTES}+ random bytes (e.g. `openssl rand -base64 32`)"
+            )
         self.signing_kid = pairs[0][0]
         self.secrets = {kid: secret for kid, _, secret in pairs}
 

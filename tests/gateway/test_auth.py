@@ -8,7 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.settings import Settings
-from gateway.auth import ALGORITHM, Keyring, bearer, issue, verify
+from gateway.auth import (
+    ALGORITHM,
+    MIN_SECRET_BYTES,
+    Keyring,
+    UnsafeKeys,
+    bearer,
+    issue,
+    verify,
+)
 
 SETTINGS = Settings(token_keys="k2:a-new-secret-of-at-least-32-bytes!,k1:an-old-secret-of-at-least-32-bytes")
 
@@ -77,3 +85,19 @@ def test_ids_cannot_carry_paths_and_keys_must_be_pairs():
 @given(st.text(max_size=200))
 def test_random_tokens_never_verify(token):
     assert verify(SETTINGS, token) is None
+
+
+OWN_KEY = "own:" + "r" * MIN_SECRET_BYTES
+
+
+def test_secrets_shorter_than_the_minimum_are_refused_wherever_they_stand():
+    assert MIN_SECRET_BYTES >= 32  # HS256: at least SHA-256's output
+    Keyring("k:" + "x" * MIN_SECRET_BYTES)  # exactly the minimum is enough
+    with pytest.raises(UnsafeKeys, match=r"secret of k is shorter than 32 bytes"):
+        Keyring("k:" + "x" * (MIN_SECRET_BYTES - 1))
+    with pytest.raises(UnsafeKeys, match="secret of old is shorter") as raised:
+        Keyring(f"{OWN_KEY},old:short-verify-only-key")  # a verify-only key forges tokens as well as the first
+    assert "short-verify-only-key" not in str(raised.value)  # the message names keys, never shows a secret
+    with pytest.raises(UnsafeKeys):
+        Keyring("k:" + "é" * (MIN_SECRET_BYTES // 2 - 1))  # bytes are counted, not characters: 30 bytes
+    Keyring("k:" + "é" * (MIN_SECRET_BYTES // 2))
