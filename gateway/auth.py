@@ -4,11 +4,13 @@ Keys rotate without a flag day: ``REVERIE_TOKEN_KEYS`` lists ``kid:secret`` pair
 verify. To rotate, put a new key first, and drop the old one once the tokens it signed have expired. A token names
 one user (``sub``) and, when it was issued to a registered device, that device (``dev``).
 
-Every key is at least ``MIN_SECRET_BYTES`` long.
+Every key is at least ``MIN_SECRET_BYTES`` long, and the development key (the default) is refused unless the gateway
+listens on loopback only (``refuse_unsafe_keys``, called before the gateway starts).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import time
 import uuid
@@ -17,7 +19,7 @@ from functools import lru_cache
 
 import jwt
 
-from core.settings import Settings
+from core.settings import DEVELOPMENT_TOKEN_KEYS, Settings
 
 USER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
@@ -71,6 +73,32 @@ def keyring(settings: Settings) -> Keyring:
 @lru_cache(maxsize=8)
 def _parsed(spec: str) -> Keyring:
     return Keyring(spec)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a gateway bound to ``host`` is reachable from this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # any other name may resolve to any address; "" and "0.0.0.0" are every interface
+        return False
+
+
+def refuse_unsafe_keys(settings: Settings) -> None:
+    """Raise ``UnsafeKeys`` when the gateway must not start with these keys: a key too short, or the development
+    key (published in the source, so anyone can sign tokens with it) while the gateway listens beyond loopback."""
+    keys = keyring(settings)  # a short or malformed key raises here, wherever the gateway listens
+    if is_loopback(settings.http_host):
+        return
+    published = set(Keyring(DEVELOPMENT_TOKEN_KEYS).secrets.values())
+    # listed anywhere, not only first: it would still verify the tokens anyone signs with it
+    found = [kid for kid, secret in keys.secrets.items() if secret in published]
+    if found:
+        raise UnsafeKeys(
+            f"REVERIE_TOKEN_KEYS lists the development key ({', '.join(found)}) and the gateway would listen on"
+            f" {settings.http_host!r}: set REVERIE_TOKEN_KEYS to keys of your own, or REVERIE_HTTP_HOST=127.0.0.1"
+        )
 
 
 def issue(
