@@ -132,6 +132,33 @@ def test_a_pidfile_whose_pid_was_reused_by_another_program_is_stale(tmp_path: Pa
     assert running_pid(pidfile) is None and not pidfile.exists()
 
 
+@pytest.fixture
+def stranger(reap) -> subprocess.Popen:
+    """Another program that now holds a pid a pidfile names; a session of its own, so that a wrong stop could only
+    ever reach it, never the test run."""
+    proc = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    reap.append(proc)
+    return proc
+
+
+def test_stop_pid_never_signals_another_program_that_holds_the_stored_pid(tmp_path: Path, stranger):
+    pidfile = tmp_path / "kafka.pid"
+    pidfile.write_text(f"{stranger.pid}\n" + "\0".join(["java", "-cp", "kafka.jar"]))
+    assert stop_pid(pidfile, timeout=1) is False
+    assert not pidfile.exists()  # judged stale, not merely skipped
+    time.sleep(0.2)  # a signal, had one been sent, would have landed by now
+    assert stranger.poll() is None and alive(stranger.pid)
+
+
+def test_a_daemon_stops_its_own_process_but_not_a_stranger_on_its_pid(tmp_path: Path, stranger):
+    daemon = Daemon("web", tmp_path / "home", "127.0.0.1", free_port())
+    daemon.home.mkdir()
+    daemon.pidfile.write_text(f"{stranger.pid}\n" + "\0".join(http_server(daemon.port)))
+    assert daemon.stop(timeout=1) is False
+    time.sleep(0.2)
+    assert stranger.poll() is None and alive(stranger.pid)
+
+
 def test_the_process_start_daemon_started_is_running_however_long_ago(tmp_path: Path, reap):
     pidfile, log = tmp_path / "s.pid", tmp_path / "s.log"
     proc = start_daemon(["sleep", "30"], pidfile, log)
