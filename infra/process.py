@@ -51,6 +51,10 @@ def running_pid(pidfile: Path) -> int | None:
     except ProcessLookupError:
         pidfile.unlink(missing_ok=True)
         return None
+    except PermissionError:
+        # alive, and another user's: after a reboot most likely a system service on our old pid. Its command line
+        # says whether it is ours (started with sudo), not a traceback that stops `reverie down` halfway.
+        pass
     started = lines[1].strip() if len(lines) > 1 and lines[1].strip() else None
     if _is_zombie(pid) or (started is not None and _command_of(pid) not in (None, started)):
         pidfile.unlink(missing_ok=True)

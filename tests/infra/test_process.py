@@ -159,6 +159,22 @@ def test_a_daemon_stops_its_own_process_but_not_a_stranger_on_its_pid(tmp_path: 
     assert stranger.poll() is None and alive(stranger.pid)
 
 
+def test_a_stored_pid_now_held_by_another_users_program_is_stale_not_an_error(tmp_path: Path, stranger, monkeypatch):
+    real_kill = os.kill
+
+    def kill(pid: int, sig: int) -> None:
+        if pid == stranger.pid:  # what a user who is not root meets on a root-owned process
+            raise PermissionError(1, "Operation not permitted")
+        real_kill(pid, sig)
+
+    monkeypatch.setattr(os, "kill", kill)
+    pidfile = tmp_path / "weed.pid"
+    pidfile.write_text(f"{stranger.pid}\n" + "\0".join(["weed", "server"]))
+    assert running_pid(pidfile) is None and not pidfile.exists()
+    pidfile.write_text(f"{stranger.pid}\n" + "\0".join(stranger.args))  # the very command: alive, not stale
+    assert running_pid(pidfile) == stranger.pid
+
+
 def test_the_process_start_daemon_started_is_running_however_long_ago(tmp_path: Path, reap):
     pidfile, log = tmp_path / "s.pid", tmp_path / "s.log"
     proc = start_daemon(["sleep", "30"], pidfile, log)
