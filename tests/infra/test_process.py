@@ -98,7 +98,7 @@ def test_running_pid_reads_surrounding_whitespace(tmp_path: Path, reap):
     proc = subprocess.Popen(["sleep", "30"])
     reap.append(proc)
     pidfile = tmp_path / "p.pid"
-    pidfile.write_text(f"  {proc.pid}\n")
+    pidfile.write_text(f"  {proc.pid} \nsleep\x0030\n")
     assert running_pid(pidfile) == proc.pid
     assert pidfile.exists()
 
@@ -173,6 +173,16 @@ def test_a_stored_pid_now_held_by_another_users_program_is_stale_not_an_error(tm
     assert running_pid(pidfile) is None and not pidfile.exists()
     pidfile.write_text(f"{stranger.pid}\n" + "\0".join(stranger.args))  # the very command: alive, not stale
     assert running_pid(pidfile) == stranger.pid
+
+
+def test_a_pidfile_without_the_command_cannot_tell_a_stranger_and_is_never_signalled(tmp_path: Path, stranger, caplog):
+    pidfile = tmp_path / "reverie.pid"
+    pidfile.write_text(f"{stranger.pid}\n")  # as written before pidfiles held the command
+    assert stop_pid(pidfile, timeout=1) is False
+    assert not pidfile.exists()
+    assert f"names pid {stranger.pid} but not its command: left alone" in caplog.text  # what to stop by hand
+    time.sleep(0.2)
+    assert stranger.poll() is None and alive(stranger.pid)
 
 
 def test_the_process_start_daemon_started_is_running_however_long_ago(tmp_path: Path, reap):
