@@ -12,6 +12,9 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# Published in this file, so it proves nothing: the gateway accepts it only on loopback (gateway/auth.py)
+DEVELOPMENT_TOKEN_KEYS = "dev-1:reverie-development-secret-change-me-before-production"
+
 
 def _default_data_dir() -> Path:
     return REPO_ROOT / ".data"
@@ -43,7 +46,7 @@ class Settings:
     http_host: str = "127.0.0.1"
     http_port: int = 8080
     # JWT keys as "kid:secret" pairs, comma-separated: the first signs, all verify (rotation: put a new one first)
-    token_keys: str = "dev-1:reverie-development-secret-change-me-before-production"
+    token_keys: str = DEVELOPMENT_TOKEN_KEYS
     token_audience: str = "reverie-gateway"
     token_ttl_seconds: int = 24 * 3600
     device_token_ttl_seconds: int = 90 * 24 * 3600

@@ -3,10 +3,14 @@
 Keys rotate without a flag day: ``REVERIE_TOKEN_KEYS`` lists ``kid:secret`` pairs, the first one signs, all of them
 verify. To rotate, put a new key first, and drop the old one once the tokens it signed have expired. A token names
 one user (``sub``) and, when it was issued to a registered device, that device (``dev``).
+
+Every key is at least ``MIN_SECRET_BYTES`` long, and the development key (the default) is refused unless the gateway
+listens on loopback only (``refuse_unsafe_keys``, called before the gateway starts).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import time
 import uuid
@@ -15,12 +19,20 @@ from functools import lru_cache
 
 import jwt
 
-from core.settings import Settings
+from core.settings import DEVELOPMENT_TOKEN_KEYS, Settings
 
 USER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 ALGORITHM = "HS256"
 ISSUER = "reverie"
+# RFC 7518 §3.2: an HS256 key is at least as long as SHA-256's output. A shorter one is the weak link, and any one
+# token is enough to guess it offline at the speed of a GPU. Length is all that can be checked (the bytes should be
+# random). Every listed key counts, not only the signing one: a token forged with a verify-only key is accepted.
+MIN_SECRET_BYTES = 32
+
+
+class UnsafeKeys(ValueError):
+    """Token keys the gateway must not start with."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +52,13 @@ class Keyring:
     def __init__(self, spec: str) -> None:
         pairs = [item.strip().partition(":") for item in spec.split(",") if item.strip()]
         if not pairs or any(not kid or not sep or not secret for kid, sep, secret in pairs):
-            raise ValueError("REVERIE_TOKEN_KEYS must be 'kid:secret' pairs separated by commas")
+            raise UnsafeKeys("REVERIE_TOKEN_KEYS must be 'kid:secret' pairs separated by commas")
+        short = [kid for kid, _, secret in pairs if len(secret.encode()) < MIN_SECRET_BYTES]
+        if short:  # name the keys, never show the secrets
+            raise UnsafeKeys(
+                f"REVERIE_TOKEN_KEYS: the secret of {', '.join(short)} is shorter than {MIN_SECRET_BYTES} bytes;"
+                f" use {MIN_SECRET_BYTES}+ random bytes (e.g. `openssl rand -base64 32`)"
+            )
         self.signing_kid = pairs[0][0]
         self.secrets = {kid: secret for kid, _, secret in pairs}
 
@@ -55,6 +73,32 @@ def keyring(settings: Settings) -> Keyring:
 @lru_cache(maxsize=8)
 def _parsed(spec: str) -> Keyring:
     return Keyring(spec)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a gateway bound to ``host`` is reachable from this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # any other name may resolve to any address; "" and "0.0.0.0" are every interface
+        return False
+
+
+def refuse_unsafe_keys(settings: Settings) -> None:
+    """Raise ``UnsafeKeys`` when the gateway must not start with these keys: a key too short, or the development
+    key (published in the source, so anyone can sign tokens with it) while the gateway listens beyond loopback."""
+    keys = keyring(settings)  # a short or malformed key raises here, wherever the gateway listens
+    if is_loopback(settings.http_host):
+        return
+    published = set(Keyring(DEVELOPMENT_TOKEN_KEYS).secrets.values())
+    # listed anywhere, not only first: it would still verify the tokens anyone signs with it
+    found = [kid for kid, secret in keys.secrets.items() if secret in published]
+    if found:
+        raise UnsafeKeys(
+            f"REVERIE_TOKEN_KEYS lists the development key ({', '.join(found)}) and the gateway would listen on"
+            f" {settings.http_host!r}: set REVERIE_TOKEN_KEYS to keys of your own, or REVERIE_HTTP_HOST=127.0.0.1"
+        )
 
 
 def issue(

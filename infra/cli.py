@@ -43,9 +43,13 @@ def _install(args: argparse.Namespace) -> None:
 
 
 def _serve(args: argparse.Namespace) -> None:
+    from gateway.auth import UnsafeKeys  # noqa: PLC0415
     from infra.worker import serve  # noqa: PLC0415
 
-    serve(load_settings(), gateway=not args.no_gateway, loglevel=args.loglevel)
+    try:
+        serve(load_settings(), gateway=not args.no_gateway, loglevel=args.loglevel)
+    except UnsafeKeys as exc:  # a setting to change, not a bug: the reason without a traceback
+        raise SystemExit(f"reverie serve: {exc}") from None
 
 
 def _token(args: argparse.Namespace) -> None:

@@ -51,8 +51,18 @@ def running_pid(pidfile: Path) -> int | None:
     except ProcessLookupError:
         pidfile.unlink(missing_ok=True)
         return None
-    started = lines[1].strip() if len(lines) > 1 and lines[1].strip() else None
-    if _is_zombie(pid) or (started is not None and _command_of(pid) not in (None, started)):
+    except PermissionError:
+        # alive, and another user's: after a reboot most likely a system service on our old pid. Its command line
+        # says whether it is ours (started with sudo), not a traceback that stops `reverie down` halfway.
+        pass
+    started = lines[1].strip() if len(lines) > 1 else ""
+    if _is_zombie(pid) or (started and _command_of(pid) not in (None, started)):
+        pidfile.unlink(missing_ok=True)
+        return None
+    if not started:
+        # Written before pidfiles held the command: nothing tells the service from a program that got its pid since.
+        # Leaving a service running is the lesser harm; the warning says what to stop by hand.
+        log.warning("%s names pid %d but not its command: left alone; stop it if it is the service", pidfile, pid)
         pidfile.unlink(missing_ok=True)
         return None
     return pid

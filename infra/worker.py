@@ -19,6 +19,7 @@ from core import heap
 from core.clock import utcnow
 from core.settings import Settings
 from gateway.app import create_app
+from gateway.auth import refuse_unsafe_keys
 from streams.app import StreamApp
 from streams.geo.gazetteer import load_gazetteer
 from streams.models import factory
@@ -78,9 +79,11 @@ def _warm() -> None:
 
 
 def serve(settings: Settings, gateway: bool = True, loglevel: str = "info") -> None:
+    """Run every agent, and the gateway unless ``gateway`` is False, until a signal stops the worker. Raises
+    ``UnsafeKeys`` before touching anything when the gateway's token keys must not be served."""
+    if gateway:
+        refuse_unsafe_keys(settings)
     ensure_topics_sync(settings)
-    if settings.token_keys == Settings().token_keys:
-        log.warning("tokens are signed with the development key: set REVERIE_TOKEN_KEYS before exposing the gateway")
     log.info("gazetteer: %d place names", load_gazetteer())
     heap.watch()
     if settings.warm_models:

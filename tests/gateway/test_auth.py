@@ -7,8 +7,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.settings import Settings
-from gateway.auth import ALGORITHM, Keyring, bearer, issue, verify
+from core.settings import DEVELOPMENT_TOKEN_KEYS, Settings
+from gateway.auth import (
+    ALGORITHM,
+    MIN_SECRET_BYTES,
+    Keyring,
+    UnsafeKeys,
+    bearer,
+    is_loopback,
+    issue,
+    refuse_unsafe_keys,
+    verify,
+)
 
 SETTINGS = Settings(token_keys="k2:a-new-secret-of-at-least-32-bytes!,k1:an-old-secret-of-at-least-32-bytes")
 
@@ -77,3 +87,46 @@ def test_ids_cannot_carry_paths_and_keys_must_be_pairs():
 @given(st.text(max_size=200))
 def test_random_tokens_never_verify(token):
     assert verify(SETTINGS, token) is None
+
+
+OWN_KEY = "own:" + "r" * MIN_SECRET_BYTES
+
+
+def test_secrets_shorter_than_the_minimum_are_refused_wherever_they_stand():
+    assert MIN_SECRET_BYTES >= 32  # HS256: at least SHA-256's output
+    Keyring("k:" + "x" * MIN_SECRET_BYTES)  # exactly the minimum is enough
+    with pytest.raises(UnsafeKeys, match=r"secret of k is shorter than 32 bytes"):
+        Keyring("k:" + "x" * (MIN_SECRET_BYTES - 1))
+    with pytest.raises(UnsafeKeys, match="secret of old is shorter") as raised:
+        Keyring(f"{OWN_KEY},old:short-verify-only-key")  # a verify-only key forges tokens as well as the first
+    assert "short-verify-only-key" not in str(raised.value)  # the message names keys, never shows a secret
+    with pytest.raises(UnsafeKeys):
+        Keyring("k:" + "é" * (MIN_SECRET_BYTES // 2 - 1))  # bytes are counted, not characters: 30 bytes
+    Keyring("k:" + "é" * (MIN_SECRET_BYTES // 2))
+
+
+def test_short_keys_are_refused_even_on_loopback():
+    with pytest.raises(UnsafeKeys, match="shorter than"):
+        refuse_unsafe_keys(Settings(token_keys="k:a-short-secret", http_host="127.0.0.1"))
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost", "LocalHost"])
+def test_the_development_key_serves_on_loopback(host):
+    assert is_loopback(host)
+    refuse_unsafe_keys(Settings(http_host=host))  # the embedded default keeps working
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "", "192.168.1.20", "10.0.0.5", "gw.example.com", "2001:db8::1"])
+def test_the_development_key_is_refused_beyond_loopback(host):
+    assert Settings().token_keys == DEVELOPMENT_TOKEN_KEYS
+    assert not is_loopback(host)
+    with pytest.raises(UnsafeKeys, match="development key") as raised:
+        refuse_unsafe_keys(Settings(http_host=host))
+    assert "REVERIE_TOKEN_KEYS" in str(raised.value)
+    dev_secret = DEVELOPMENT_TOKEN_KEYS.split(":", 1)[1]
+    with pytest.raises(UnsafeKeys, match=r"development key \(old\)"):  # listed after a key of one's own, it verifies
+        refuse_unsafe_keys(Settings(token_keys=f"{OWN_KEY},old:{dev_secret}", http_host=host))
+
+
+def test_keys_of_ones_own_serve_on_every_interface():
+    refuse_unsafe_keys(Settings(token_keys=OWN_KEY, http_host="0.0.0.0"))

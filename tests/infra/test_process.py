@@ -98,7 +98,7 @@ def test_running_pid_reads_surrounding_whitespace(tmp_path: Path, reap):
     proc = subprocess.Popen(["sleep", "30"])
     reap.append(proc)
     pidfile = tmp_path / "p.pid"
-    pidfile.write_text(f"  {proc.pid}\n")
+    pidfile.write_text(f"  {proc.pid} \nsleep\x0030\n")
     assert running_pid(pidfile) == proc.pid
     assert pidfile.exists()
 
@@ -130,6 +130,59 @@ def test_a_pidfile_whose_pid_was_reused_by_another_program_is_stale(tmp_path: Pa
     pidfile = tmp_path / "old.pid"
     pidfile.write_text(f"{stranger.pid}\n" + "\0".join(["java", "-cp", "kafka.jar"]))  # what start_daemon wrote
     assert running_pid(pidfile) is None and not pidfile.exists()
+
+
+@pytest.fixture
+def stranger(reap) -> subprocess.Popen:
+    """Another program that now holds a pid a pidfile names; a session of its own, so that a wrong stop could only
+    ever reach it, never the test run."""
+    proc = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    reap.append(proc)
+    return proc
+
+
+def test_stop_pid_never_signals_another_program_that_holds_the_stored_pid(tmp_path: Path, stranger):
+    pidfile = tmp_path / "kafka.pid"
+    pidfile.write_text(f"{stranger.pid}\n" + "\0".join(["java", "-cp", "kafka.jar"]))
+    assert stop_pid(pidfile, timeout=1) is False
+    assert not pidfile.exists()  # judged stale, not merely skipped
+    time.sleep(0.2)  # a signal, had one been sent, would have landed by now
+    assert stranger.poll() is None and alive(stranger.pid)
+
+
+def test_a_daemon_stops_its_own_process_but_not_a_stranger_on_its_pid(tmp_path: Path, stranger):
+    daemon = Daemon("web", tmp_path / "home", "127.0.0.1", free_port())
+    daemon.home.mkdir()
+    daemon.pidfile.write_text(f"{stranger.pid}\n" + "\0".join(http_server(daemon.port)))
+    assert daemon.stop(timeout=1) is False
+    time.sleep(0.2)
+    assert stranger.poll() is None and alive(stranger.pid)
+
+
+def test_a_stored_pid_now_held_by_another_users_program_is_stale_not_an_error(tmp_path: Path, stranger, monkeypatch):
+    real_kill = os.kill
+
+    def kill(pid: int, sig: int) -> None:
+        if pid == stranger.pid:  # what a user who is not root meets on a root-owned process
+            raise PermissionError(1, "Operation not permitted")
+        real_kill(pid, sig)
+
+    monkeypatch.setattr(os, "kill", kill)
+    pidfile = tmp_path / "weed.pid"
+    pidfile.write_text(f"{stranger.pid}\n" + "\0".join(["weed", "server"]))
+    assert running_pid(pidfile) is None and not pidfile.exists()
+    pidfile.write_text(f"{stranger.pid}\n" + "\0".join(stranger.args))  # the very command: alive, not stale
+    assert running_pid(pidfile) == stranger.pid
+
+
+def test_a_pidfile_without_the_command_cannot_tell_a_stranger_and_is_never_signalled(tmp_path: Path, stranger, caplog):
+    pidfile = tmp_path / "reverie.pid"
+    pidfile.write_text(f"{stranger.pid}\n")  # as written before pidfiles held the command
+    assert stop_pid(pidfile, timeout=1) is False
+    assert not pidfile.exists()
+    assert f"names pid {stranger.pid} but not its command: left alone" in caplog.text  # what to stop by hand
+    time.sleep(0.2)
+    assert stranger.poll() is None and alive(stranger.pid)
 
 
 def test_the_process_start_daemon_started_is_running_however_long_ago(tmp_path: Path, reap):
