@@ -23,7 +23,7 @@ from typing import Any
 
 import av
 
-from bench import concurrent_search, load, memories, relevance_album, replay_rate, scale_out, understanding
+from bench import concurrent_search, install, load, memories, relevance_album, replay_rate, scale_out, understanding
 from bench.measure import cpu_seconds as _cpu
 from bench.measure import summary as _summary
 from bench.measure import timed as _timed
@@ -189,8 +189,8 @@ def bench_upload(
 
 
 SECTIONS = (
-    "understanding", "render", "probe", "prepare", "enrichment", "memory", "gateway_search", "search", "relevance",
-    "upload", "load", "replay", "scale",
+    "install", "understanding", "render", "probe", "prepare", "enrichment", "memory", "gateway_search", "search",
+    "relevance", "upload", "load", "startup", "replay", "scale",
 )  # fmt: skip
 SERVED = {"memory", "gateway_search", "search", "relevance", "upload", "load"}  # need `reverie serve` running
 
@@ -218,6 +218,7 @@ def run(
     report.update(machine={"cpus": os.cpu_count(), "python": platform.python_version(), "pyav": av.__version__})
     report["measured_at"] = now
     steps: dict[str, Any] = {
+        "install": install.bench_install,
         "understanding": understanding.bench_understanding,
         "render": lambda: bench_render(clips, work, repeat),
         "probe": lambda: bench_probe(clips, repeat),
@@ -251,6 +252,9 @@ def run(
                 report[name] = step()
                 report["sections_measured_at"][name] = now
         server.stop(settings)
+    if "startup" in chosen:
+        report["startup"] = install.bench_startup(settings)
+        report["sections_measured_at"]["startup"] = now
     if "replay" in chosen:
         report["replay"] = replay_rate.bench_replay(settings, work)
         report["sections_measured_at"]["replay"] = now
