@@ -32,7 +32,6 @@ from streams.runtime import topics
 from streams.runtime.lag import consumer_lag
 from streams.runtime.services import TOPICS
 from streams.storage import sealing
-from streams.storage.blobs import BlobStore
 
 TEXTS = ("Paris", "our days in Paris", "Paris in June 2025", "a video of Paris")
 POLL_S = 0.1
@@ -223,7 +222,7 @@ def _compare(acknowledged: set[str], *stages: Counter[str] | set[str]) -> dict[s
 
 async def _logged(settings: Settings, users: set[str]) -> dict[str, Counter[str]]:
     """Per event name, the distinct subjects (capture or memory ids) of the run's users in the log."""
-    keys = sealing.Keyring(BlobStore(settings))
+    keys = sealing.keyring(settings)
     seen: dict[str, set[tuple[str, str]]] = {}
     async for message in topics.read_all(settings, ["captures", "media", "memories"]):
         if message.key is None or message.key.decode() not in users:

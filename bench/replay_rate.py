@@ -27,7 +27,7 @@ from streams.replay import Replay, ReplayServices
 from streams.runtime.services import EVENT_TOPICS
 from streams.runtime.topics import ensure_topics
 from streams.storage.blobs import BlobStore
-from streams.storage.sealing import Keyring, encode
+from streams.storage.sealing import encode, keyring
 
 log = logging.getLogger("reverie.bench")
 
@@ -35,7 +35,7 @@ log = logging.getLogger("reverie.bench")
 async def produce_log(settings: Settings, events: Iterable[Event], total: int, show: bool = True) -> int:
     """Seal and send events to their topics (keyed by user, as the system does); returns how many."""
     await ensure_topics(settings)
-    keys = Keyring(BlobStore(settings))
+    keys = keyring(settings)
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap,
         acks=-1,

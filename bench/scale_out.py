@@ -25,6 +25,7 @@ from gateway.client import Client
 from infra import album, server
 from infra.process import start_daemon, stop_pid
 from streams.storage.blobs import BlobStore
+from streams.storage.master_keys import new_key_line
 
 USERS = 8  # their clips spread over the partitions by user id, as devices' do
 PARTITIONS = 4
@@ -75,6 +76,7 @@ def _timed_run(settings: Settings, workers: int, clips: list[Path], warm: list[P
         topic_prefix=tag,
         app_id=tag,
         s3_bucket=tag,
+        master_keys=new_key_line(),  # every worker unwraps the user keys the others made: one master key for all
         kafka_partitions=PARTITIONS,
         prepare_media=False,
         enrich_faces=False,

@@ -48,6 +48,10 @@ class Settings:
     # JWT keys as "kid:secret" pairs, comma-separated: the first signs, all verify (rotation: put a new one first)
     token_keys: str = DEVELOPMENT_TOKEN_KEYS
     token_audience: str = "reverie-gateway"
+    # Master keys that wrap each user's event key (streams/storage/master_keys.py): "id:base64" pairs, the first
+    # wraps; or a file holding them; neither: <data_dir>/master.key, made on first use
+    master_keys: str = ""
+    master_key_file: str = ""
     token_ttl_seconds: int = 24 * 3600
     device_token_ttl_seconds: int = 90 * 24 * 3600
     # Requests per second (and bursts) per user and per device, per gateway process: a 429 with Retry-After past it
@@ -59,6 +63,7 @@ class Settings:
     max_voice_bytes: int = 10 * 1024 * 1024
     max_upload_bytes: int = 512 * 1024 * 1024
     max_clip_seconds: float = 15 * 60.0
+    upload_expiry_seconds: int = 24 * 3600  # an unfinished resumable upload is removed this long after it began
     # Per user: what may be stored in all (a clear 413 past either)
     quota_bytes: int = 50 * 1024**3
     quota_count: int = 100_000

@@ -98,5 +98,5 @@ def create_app(services: Services) -> Starlette:
     )
     app.state.services = services
     app.state.devices = DeviceRegistrations()
-    app.state.uploads = PartialUploads(services.settings.data_dir / "uploads")
+    app.state.uploads = PartialUploads(services.settings.data_dir / "uploads", services.settings.upload_expiry_seconds)
     return app

@@ -40,6 +40,8 @@ class Received:
     lon: float | None = None
     sha256: str | None = None  # the device's own digest, checked end to end when given
     recording_id: str | None = None  # the CaptureStarted this upload ends, if the device said
+    # (count, bytes) the user's other unfinished uploads hold against the quota (gateway/resumable.py)
+    reserved: tuple[int, int] = (0, 0)
 
 
 def sha256_of(path: Path) -> tuple[str, int]:
@@ -51,16 +53,22 @@ def sha256_of(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-async def check_quota(services: Services, user_id: str, incoming_bytes: int) -> None:
+async def check_quota(
+    services: Services, user_id: str, incoming_bytes: int, reserved: tuple[int, int] = (0, 0)
+) -> None:
+    """413 unless one more capture of ``incoming_bytes`` fits the user's quota beside what is stored and what their
+    unfinished uploads hold (``reserved``: count, declared bytes)."""
     settings = services.settings
-    count, used = await asyncio.to_thread(services.store.usage, user_id)
-    if count + 1 > settings.quota_count:
-        raise ApiError(413, f"capture quota reached: {count} of {settings.quota_count} captures stored")
-    if used + incoming_bytes > settings.quota_bytes:
+    stored, used = await asyncio.to_thread(services.store.usage, user_id)
+    pending, held = reserved
+    unfinished = f"; {pending} unfinished uploads hold {held} bytes" if pending else ""
+    if stored + pending + 1 > settings.quota_count:
+        raise ApiError(413, f"capture quota reached: {stored} of {settings.quota_count} captures stored{unfinished}")
+    if used + held + incoming_bytes > settings.quota_bytes:
         raise ApiError(
             413,
-            f"storage quota exceeded: {used + incoming_bytes} bytes would pass the "
-            f"{settings.quota_bytes} bytes allowed ({used} used)",
+            f"storage quota exceeded: {used + held + incoming_bytes} bytes would pass the "
+            f"{settings.quota_bytes} bytes allowed ({used} used{unfinished})",
         )
 
 
@@ -90,7 +98,7 @@ async def ingest(services: Services, user_id: str, received: Received) -> tuple[
             f"the clip lasts {facts.duration_s:.0f} s; clips may last at most "
             f"{services.settings.max_clip_seconds:.0f} s",
         )
-    await check_quota(services, user_id, size)
+    await check_quota(services, user_id, size, received.reserved)
     capture_id = str(uuid.uuid4())
     key = raw_key(user_id, capture_id, utcnow(), ".jpg" if kind == "photo" else ".mp4")
     content_type = "image/jpeg" if kind == "photo" else "video/mp4"

@@ -1,8 +1,10 @@
-"""Resumable uploads with the tus 1.0 protocol (core, creation, termination), which device SDKs already speak.
+"""Resumable uploads with the tus 1.0 protocol (core, creation, termination, expiration), which device SDKs
+already speak.
 
 A device creates an upload (``POST /v1/uploads`` with ``Upload-Length``), sends the bytes in one or more
 ``PATCH`` requests, and after a dropped connection asks ``HEAD`` for the offset and continues from there. When the
 last byte arrives the clip is checked and stored like any capture; the ``PATCH`` answer names the capture.
+Every answer about an upload says when it expires (``Upload-Expires``); after that it is gone (410).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import base64
 import binascii
 import contextlib
 from collections.abc import AsyncIterator
+from email.utils import formatdate
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -19,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from gateway.captures import parse_float, parse_time, recording_id
 from gateway.errors import ApiError
 from gateway.ingest import Received, check_quota, ingest
-from gateway.resumable import OffsetMismatch, PartialUpload, PartialUploads, TooLong
+from gateway.resumable import Expired, OffsetMismatch, PartialUpload, PartialUploads, TooLong
 from streams.runtime.services import Services
 
 TUS_VERSION = "1.0.0"
@@ -49,6 +52,10 @@ def parse_metadata(header: str) -> dict[str, str]:
     return found
 
 
+def _expires(upload: PartialUpload, uploads: PartialUploads) -> dict[str, str]:
+    return {"Upload-Expires": formatdate(uploads.expires_at(upload), usegmt=True)}
+
+
 def _received(upload: PartialUpload, uploads: PartialUploads) -> Received:
     meta = upload.metadata
     return Received(
@@ -60,6 +67,7 @@ def _received(upload: PartialUpload, uploads: PartialUploads) -> Received:
         lon=parse_float(meta.get("lon"), "lon", -180.0, 180.0),
         sha256=(meta.get("sha256") or "").lower() or None,
         recording_id=recording_id(meta.get("recording_id")),
+        reserved=uploads.reserved(upload.user_id, besides=upload.upload_id),
     )
 
 
@@ -76,7 +84,7 @@ async def options(request: Request) -> Response:
         headers={
             **TUS,
             "Tus-Version": TUS_VERSION,
-            "Tus-Extension": "creation,termination",
+            "Tus-Extension": "creation,termination,expiration",
             "Tus-Max-Size": str(services.settings.max_upload_bytes),
         },
     )
@@ -110,16 +118,24 @@ async def create_upload(request: Request) -> Response:
     if length > services.settings.max_upload_bytes:
         return _tus_error(413, f"Upload-Length {length} is over the {services.settings.max_upload_bytes} allowed")
     metadata = parse_metadata(request.headers.get("upload-metadata", ""))
-    await check_quota(services, request.state.user_id, length)
-    upload = _uploads(request).create(request.state.user_id, length, metadata)
-    _received(upload, _uploads(request))  # refuse bad metadata now, not after the last byte
-    return Response(
-        status_code=201, headers={**TUS, "Location": f"/v1/uploads/{upload.upload_id}", "Upload-Offset": "0"}
-    )
+    uploads = _uploads(request)
+    await check_quota(services, request.state.user_id, length, uploads.reserved(request.state.user_id))
+    upload = uploads.create(request.state.user_id, length, metadata)
+    try:
+        _received(upload, uploads)  # refuse bad metadata now, not after the last byte
+    except ApiError:
+        uploads.remove(upload)
+        raise
+    headers = {**TUS, "Location": f"/v1/uploads/{upload.upload_id}", "Upload-Offset": "0", **_expires(upload, uploads)}
+    return Response(status_code=201, headers=headers)
 
 
 def _find(request: Request) -> PartialUpload:
-    upload = _uploads(request).get(request.state.user_id, request.path_params["upload_id"])
+    try:
+        upload = _uploads(request).live(request.state.user_id, request.path_params["upload_id"])
+    except Expired as exc:
+        when = formatdate(exc.expired_at, usegmt=True)
+        raise ApiError(410, f"the upload expired at {when} and its bytes are gone: start a new one", TUS) from None
     if upload is None:
         raise ApiError(404, "no such upload", TUS)
     return upload
@@ -135,13 +151,20 @@ async def upload_offset(request: Request) -> Response:
     responses:
       200: {description: "Upload-Offset and Upload-Length headers."}
       404: {description: No such upload for this user.}
+      410: {description: The upload expired; its bytes are gone.}
     """
     upload = _find(request)
     uploads = _uploads(request)
     # A PATCH whose client vanished may still be draining bytes: answer with the offset after it settled.
     async with _exclusive(uploads, upload):
         offset = uploads.offset(upload)
-    headers = {**TUS, "Upload-Offset": str(offset), "Upload-Length": str(upload.length), "Cache-Control": "no-store"}
+    headers = {
+        **TUS,
+        "Upload-Offset": str(offset),
+        "Upload-Length": str(upload.length),
+        "Cache-Control": "no-store",
+        **_expires(upload, uploads),
+    }
     return Response(status_code=200, headers=headers)
 
 
@@ -173,6 +196,7 @@ async def append(request: Request) -> Response:
     responses:
       204: {description: "Bytes kept at the new Upload-Offset; when complete, Reverie-Capture-Id names the capture."}
       409: {description: Upload-Offset does not match.}
+      410: {description: The upload expired; its bytes are gone.}
       415: {description: "Content-Type must be application/offset+octet-stream."}
       422: {description: "The complete file is not a usable video; the upload is discarded and the reason given."}
     """
@@ -190,7 +214,7 @@ async def append(request: Request) -> Response:
             return _tus_error(409, str(exc), **{"Upload-Offset": str(uploads.offset(upload))})
         except TooLong as exc:
             return _tus_error(413, str(exc))
-        headers = {**TUS, "Upload-Offset": str(offset)}
+        headers = {**TUS, "Upload-Offset": str(offset), **_expires(upload, uploads)}
         if offset < upload.length:
             return Response(status_code=204, headers=headers)
         return await _complete(request, upload, headers)

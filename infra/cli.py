@@ -108,6 +108,18 @@ def _models(args: argparse.Namespace) -> None:
     print(f"{name}: fetched into {vision.fetch(name)}; restart reverie serve to use it (a new vector collection)")
 
 
+def _keys(args: argparse.Namespace) -> None:
+    from streams.storage import master_keys, sealing  # noqa: PLC0415
+
+    if args.action == "new":
+        print(master_keys.new_key_line())
+        return
+    settings = load_settings()
+    done, current = sealing.keyring(settings).rewrap()
+    current_key = master_keys.MasterKeys.of(settings).current
+    print(f"{done} user keys wrapped under master key {current_key!r}; {current} already were")
+
+
 def _build(_: argparse.Namespace) -> None:
     from streams.models import factory, graph_cache  # noqa: PLC0415
 
@@ -150,6 +162,14 @@ def main(argv: list[str] | None = None) -> None:
     demo = sub.add_parser("demo", help="ingest the sample album and make a memory video of Paris")
     demo.add_argument("--text", default="a 30 second memory video of our days in Paris")
     demo.set_defaults(fn=_demo)
+    keys = sub.add_parser("keys", help="the master keys that wrap each user's event key")
+    key_actions = keys.add_subparsers(dest="action", required=True)
+    key_actions.add_parser("new", help="print a fresh master key (id:base64) for REVERIE_MASTER_KEYS").set_defaults(
+        fn=_keys
+    )
+    key_actions.add_parser(
+        "rewrap", help="wrap every user key under the first master key (after putting a new one first)"
+    ).set_defaults(fn=_keys)
     models = sub.add_parser("models", help="the shipped models' graphs; image–text models from a model hub")
     actions = models.add_subparsers(dest="action", required=True)
     actions.add_parser("build", help="write the shipped models' ONNX graphs (the install does)").set_defaults(fn=_build)

@@ -20,6 +20,7 @@ from core.clock import utcnow
 from core.settings import Settings
 from gateway.app import create_app
 from gateway.auth import refuse_unsafe_keys
+from gateway.resumable import sweep_forever
 from streams.app import StreamApp
 from streams.geo.gazetteer import load_gazetteer
 from streams.models import factory
@@ -44,8 +45,9 @@ class Gateway(Service):
     def __init__(self, services: Services, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         settings = services.settings
+        self.app = create_app(services)
         config = uvicorn.Config(
-            create_app(services),
+            self.app,
             host=settings.http_host,
             port=settings.http_port,
             log_config=None,
@@ -56,6 +58,7 @@ class Gateway(Service):
 
     async def on_start(self) -> None:
         self.add_future(self.server.serve())
+        self.add_future(sweep_forever(self.app.state.uploads))
         log.info("gateway on http://%s:%d", self.server.config.host, self.server.config.port)
 
     async def on_stop(self) -> None:

@@ -14,8 +14,7 @@ from typing import Any
 
 from core.settings import Settings
 from schemas.codec import DecodeError, registry
-from streams.storage.blobs import BlobStore
-from streams.storage.sealing import KeyDestroyed, Keyring, SealError, decode
+from streams.storage.sealing import KeyDestroyed, Keyring, SealError, decode, keyring
 
 # What became of one message: ("event", (name, record)), ("destroyed", None) or ("unreadable", why).
 Decoded = tuple[str, Any]
@@ -25,7 +24,7 @@ _keys: Keyring | None = None
 
 def _start(settings: Settings) -> None:
     global _keys
-    _keys = Keyring(BlobStore(settings))
+    _keys = keyring(settings)
     registry()  # load the schemas before the first batch arrives
 
 

@@ -19,6 +19,7 @@ from streams.models import factory
 from streams.runtime.changes import Changes
 from streams.storage import sealing
 from streams.storage.blobs import BlobStore
+from streams.storage.master_keys import MasterKeys
 from streams.storage.sealing import Keyring
 from streams.video.media import SIGNATURE_MODEL, SIGNATURE_SIZE
 
@@ -82,7 +83,7 @@ class Services:
     @property
     def keys(self) -> Keyring:
         if self.keyring is None:
-            self.keyring = Keyring(self.blobs)
+            self.keyring = Keyring(self.blobs, MasterKeys.of(self.settings))
         return self.keyring
 
     @classmethod

@@ -4,7 +4,8 @@ erases the user's events from the append-only log (Kafka keeps the bytes; nobody
 Sealed event: ``RVS1`` + the user id (length-prefixed) + key id (16 bytes) + nonce (12 bytes) +
 AES-256-GCM(the single-object Avro bytes), with the user id as associated data, so a sealed event cannot be passed
 off as another user's. Keys are the objects ``keys/<user>/<key id>`` in the blob store, never in Kafka or in a
-projection (both are replayed or rebuilt; a key must be gone for good). A user may have several keys — two
+projection (both are replayed or rebuilt; a key must be gone for good), each wrapped by a master key that is never
+in the bucket (streams/storage/master_keys.py): the bucket alone opens no event. A user may have several keys — two
 processes that met a new user at once each made one — and forgetting the user removes them all.
 
 Unsealed on purpose: UserForgotten (a replay must still read it to erase) and DeadLettered (it carries the
@@ -21,7 +22,10 @@ from typing import Any, Protocol
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from core.settings import Settings
 from schemas.codec import DecodeError, Registry
+from streams.storage.blobs import BlobStore
+from streams.storage.master_keys import MasterKeys
 
 MAGIC = b"RVS1"
 KEY_ID_LEN, NONCE_LEN = 16, 12
@@ -66,15 +70,21 @@ def decode(registry: Registry, keyring: Keyring, value: bytes) -> tuple[str, dic
     return name, record
 
 
+def keyring(settings: Settings) -> Keyring:
+    """The keyring of these settings: user keys in their bucket, wrapped by their master keys."""
+    return Keyring(BlobStore(settings), MasterKeys.of(settings))
+
+
 def _prefix(user_id: str) -> str:
     return f"keys/{user_id}/"
 
 
 class Keyring:
-    """Per-user AES keys in the blob store, cached in this process."""
+    """Per-user AES keys in the blob store, wrapped by the master keys, cached (unwrapped) in this process."""
 
-    def __init__(self, blobs: KeyBlobs) -> None:
+    def __init__(self, blobs: KeyBlobs, masters: MasterKeys) -> None:
         self.blobs = blobs
+        self.masters = masters
         self._lock = threading.Lock()
         self._current: dict[str, tuple[float, bytes]] = {}  # user → (when looked up, key id)
         self._keys: dict[tuple[str, bytes], tuple[float, AESGCM | None]] = {}  # None: known to be destroyed
@@ -124,7 +134,9 @@ class Keyring:
             return entry[1]
         names = self.blobs.names(_prefix(user_id))
         if not names:
-            self.blobs.put_bytes(_prefix(user_id) + os.urandom(KEY_ID_LEN).hex(), AESGCM.generate_key(256))
+            kid = os.urandom(KEY_ID_LEN)
+            wrapped = self.masters.wrap(user_id, kid, AESGCM.generate_key(256))
+            self.blobs.put_bytes(_prefix(user_id) + kid.hex(), wrapped)
             # Another process may have made one at the same moment: both keep the first by name.
             names = self.blobs.names(_prefix(user_id))
         kid = bytes.fromhex(names[0].rsplit("/", 1)[1])
@@ -138,9 +150,25 @@ class Keyring:
         if entry is not None and time.monotonic() - entry[0] < KEY_CACHE_S:
             return entry[1]
         name = _prefix(user_id) + kid.hex()
-        aead = AESGCM(self.blobs.read(name)) if name in self.blobs.names(_prefix(user_id)) else None
+        found = name in self.blobs.names(_prefix(user_id))
+        aead = AESGCM(self.masters.unwrap(user_id, kid, self.blobs.read(name))) if found else None
         with self._lock:
             if len(self._keys) > 100_000:
                 self._keys.clear()
             self._keys[(user_id, kid)] = (time.monotonic(), aead)
         return aead
+
+    def rewrap(self) -> tuple[int, int]:
+        """Wrap every stored user key under the current master key (rotation; also wraps keys stored before
+        wrapping existed). No event changes. Returns (keys rewrapped, keys already current)."""
+        done = current = 0
+        for name in self.blobs.names("keys/"):
+            user_id, _, kid_hex = name.removeprefix("keys/").rpartition("/")
+            blob = self.blobs.read(name)
+            if self.masters.wrapped_by_current(blob):
+                current += 1
+                continue
+            kid = bytes.fromhex(kid_hex)
+            self.blobs.put_bytes(name, self.masters.wrap(user_id, kid, self.masters.unwrap(user_id, kid, blob)))
+            done += 1
+        return done, current

@@ -3,13 +3,14 @@ connection and a restart."""
 
 import asyncio
 import json
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from starlette.requests import ClientDisconnect
 
-from gateway.resumable import OffsetMismatch, PartialUpload, PartialUploads, TooLong
+from gateway.resumable import Expired, OffsetMismatch, PartialUpload, PartialUploads, TooLong, sweep_interval
 
 
 async def stream(*chunks: bytes) -> AsyncIterator[bytes]:
@@ -146,3 +147,62 @@ def test_remove_deletes_both_files_and_the_lock(uploads: PartialUploads):
 def test_partial_upload_json_round_trips():
     upload = PartialUpload("id1", "alice", 42, {"a": "b"}, created_at=1.5)
     assert PartialUpload(**json.loads(upload.to_json())) == upload
+
+
+def test_an_upload_expires_and_is_then_gone_for_its_owner(tmp_path: Path):
+    uploads = PartialUploads(tmp_path / "uploads", expiry_s=60.0)
+    upload = uploads.create("alice", 100, {})
+    assert uploads.expires_at(upload) == upload.created_at + 60.0
+    assert uploads.live("alice", upload.upload_id, now=upload.created_at + 59.0) == upload
+    with pytest.raises(Expired) as expired:
+        uploads.live("alice", upload.upload_id, now=upload.created_at + 60.0)
+    assert expired.value.expired_at == upload.created_at + 60.0
+    # its bytes went with it; a note says it expired, to its owner only, for one more expiry period
+    assert [p.name for p in uploads.folder.iterdir()] == [f"{upload.upload_id}.gone"]
+    with pytest.raises(Expired):
+        uploads.live("alice", upload.upload_id)
+    assert uploads.live("bob", upload.upload_id) is None
+    assert uploads.sweep(now=upload.created_at + 119.0) == [] and uploads.live("bob", upload.upload_id) is None
+    uploads.sweep(now=upload.created_at + 120.0)
+    assert list(uploads.folder.iterdir()) == []
+    assert uploads.live("alice", upload.upload_id) is None
+
+
+def test_the_sweep_removes_expired_uploads_and_orphans_but_not_live_or_busy_ones(tmp_path: Path):
+    uploads = PartialUploads(tmp_path / "uploads", expiry_s=60.0)
+    old, busy, young = (uploads.create("alice", 10, {}) for _ in range(3))
+    for upload, age in ((old, 61.0), (busy, 61.0), (young, 30.0)):
+        upload.created_at -= age
+        (uploads.folder / f"{upload.upload_id}.json").write_text(upload.to_json())
+    orphan = uploads.folder / "orphan.part"
+    orphan.write_bytes(b"x")
+    os.utime(orphan, (orphan.stat().st_mtime - 61.0,) * 2)
+    fresh_orphan = uploads.folder / "fresh.part"  # a create in progress: its description is being written
+    fresh_orphan.write_bytes(b"")
+
+    async def sweep_while_busy() -> list[str]:
+        async with uploads.lock(busy):
+            return uploads.sweep()
+
+    assert sorted(asyncio.run(sweep_while_busy())) == sorted([old.upload_id, "orphan"])
+    left = sorted(p.name for p in uploads.folder.iterdir())
+    assert left == sorted([f"{busy.upload_id}.json", f"{busy.upload_id}.part", f"{young.upload_id}.json",
+                           f"{young.upload_id}.part", "fresh.part", f"{old.upload_id}.gone"])  # fmt: skip
+    assert uploads.sweep() == [busy.upload_id]  # no longer busy: the next sweep takes it
+
+
+def test_unfinished_uploads_hold_their_declared_length_against_the_quota(tmp_path: Path):
+    uploads = PartialUploads(tmp_path / "uploads", expiry_s=60.0)
+    a = uploads.create("alice", 100, {})
+    uploads.create("alice", 50, {})
+    uploads.create("bob", 7, {})
+    assert uploads.reserved("alice") == (2, 150)
+    assert uploads.reserved("alice", besides=a.upload_id) == (1, 50)  # the upload being finished is not counted twice
+    assert uploads.reserved("bob") == (1, 7) and uploads.reserved("carol") == (0, 0)
+    assert uploads.reserved("alice", now=a.created_at + 61.0) == (0, 0)  # expired ones hold nothing
+
+
+def test_the_sweep_runs_every_quarter_of_the_expiry_within_bounds():
+    assert sweep_interval(3600.0) == 600.0
+    assert sweep_interval(400.0) == 100.0
+    assert sweep_interval(1.0) == 1.0

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ import pytest
 from gateway.client import TUS, GatewayError
 from infra.album import long_clip
 from streams.storage.blobs import BlobStore
-from tests.conftest import Served, read_topic
+from tests.conftest import Served, read_topic, wait_for
 from tests.media_helpers import small_clip
 
 pytestmark = pytest.mark.integration
@@ -143,5 +146,36 @@ def test_quotas_and_limits_give_clear_errors(settings, tmp_path: Path):
             served.client("bob").upload(small_clip(tmp_path / "long.mp4", seconds=3))
         assert err.value.status == 422 and "at most 2 s" in err.value.body["error"]
         assert raw_objects(served) == [first["object_key"]]
+    finally:
+        served.close()
+
+
+def test_unfinished_uploads_expire_are_swept_and_count_against_the_quota(settings, tmp_path: Path):
+    served = Served(settings.with_(quota_bytes=3 * MB, upload_expiry_seconds=4))
+    served.start()
+    try:
+        http = served.client("erin").http
+        assert "expiration" in http.options("/v1/uploads").headers["tus-extension"]
+        first = http.post("/v1/uploads", headers={**TUS, "Upload-Length": str(2 * MB)})
+        assert first.status_code == 201
+        expires = parsedate_to_datetime(first.headers["upload-expires"])
+        assert 0 < (expires - datetime.now(UTC)).total_seconds() <= 5
+        url = first.headers["location"]
+        assert http.patch(url, content=b"x" * 1000, headers={**TUS, "Upload-Offset": "0",
+                          "Content-Type": "application/offset+octet-stream"}).status_code == 204  # fmt: skip
+        # the unfinished 2 MB hold their place: another 2 MB would pass the 3 MB quota
+        second = http.post("/v1/uploads", headers={**TUS, "Upload-Length": str(2 * MB)})
+        assert second.status_code == 413
+        assert "1 unfinished uploads hold 2097152 bytes" in second.json()["error"]
+        # after the expiry the upload is gone (410, not a silent 404) and holds nothing
+        time.sleep(4.5)
+        gone = http.head(url, headers=TUS)
+        assert gone.status_code == 410
+        third = http.post("/v1/uploads", headers={**TUS, "Upload-Length": str(2 * MB)})
+        assert third.status_code == 201
+        # the background sweep removes what nobody asks about again; its device still hears that it expired
+        folder = served.settings.data_dir / "uploads"
+        wait_for(lambda: {p.suffix for p in folder.iterdir()}, lambda suffixes: suffixes == {".gone"}, timeout=30)
+        assert http.head(third.headers["location"], headers=TUS).status_code == 410
     finally:
         served.close()

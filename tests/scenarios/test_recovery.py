@@ -14,7 +14,7 @@ from gateway.client import GatewayError
 from infra import server
 from infra.album import captured_at
 from infra.process import running_pid
-from schemas.codec import registry
+from streams.storage.master_keys import new_key_line
 from tests.conftest import (
     Served,
     decode_all,
@@ -22,6 +22,7 @@ from tests.conftest import (
     produce,
     purge_test_data,
     read_topic,
+    sealed,
     settle,
     snapshot,
     stored_upload,
@@ -75,7 +76,7 @@ def run(settings: Settings, events: list[dict], kill: bool) -> tuple[dict, int]:
     served.start()
     probed_before_kill = 0
     try:
-        produce(settings, "captures", [(b"wearer", registry().encode("CaptureUploaded", e)) for e in events])
+        produce(settings, "captures", sealed(settings, "CaptureUploaded", events))
         if kill:
             served.client("wearer").wait_probed(ids[0])
             pid = running_pid(server.pidfile(settings))
@@ -96,8 +97,11 @@ def run(settings: Settings, events: list[dict], kill: bool) -> tuple[dict, int]:
 
 
 def test_sigkill_mid_stream_then_restart_gives_the_same_projections(stack_settings, sample_album, tmp_path_factory):
-    calm = isolated(stack_settings, tmp_path_factory.mktemp("calm") / "data")
-    killed = isolated(stack_settings, tmp_path_factory.mktemp("killed") / "data").with_(s3_bucket=calm.s3_bucket)
+    # Both runs read the same bucket, so they hold the same master key (each data folder would make its own).
+    calm = isolated(stack_settings, tmp_path_factory.mktemp("calm") / "data").with_(master_keys=new_key_line())
+    killed = isolated(stack_settings, tmp_path_factory.mktemp("killed") / "data").with_(
+        s3_bucket=calm.s3_bucket, master_keys=calm.master_keys
+    )
     events = album_events(calm, sample_album)
     expected, _ = run(calm, events, kill=False)
     after_kill, probed_before_kill = run(killed, events, kill=True)

@@ -17,9 +17,11 @@ from projections.clickhouse import MetadataStore
 from projections.versions import Versions
 from schemas.envelope import new_event
 from streams import replay as replay_module
+from streams.agents import erase
 from streams.replay import Progress, Replay
+from streams.runtime.services import Services
 from streams.storage.blobs import BlobStore
-from streams.storage.sealing import Keyring
+from streams.storage.sealing import keyring
 from tests.conftest import Served, settle, snapshot, wait_for
 from tests.gateway.test_deletion import browse, upload_trip
 from tests.media_helpers import small_clip
@@ -49,8 +51,21 @@ def produced(settings: Settings) -> tuple[str, str]:
     BlobStore(settings).ensure_bucket()
     events, forgotten, deleted = synthetic_log(settings)
     asyncio.run(replay_rate.produce_log(settings, events, len(events), show=False))
-    Keyring(BlobStore(settings)).destroy(forgotten)  # what the erase agent does on UserForgotten
+    # The erase agent's own handler on the UserForgotten just produced (no server runs here: its enrichers would
+    # add events to the log this test counts).
+    name, event = events[-1]
+    assert name == "UserForgotten" and keyring(settings).blobs.names(f"keys/{forgotten}/")
+    services = Services.open(settings, _refuse_to_send)
+    try:
+        asyncio.run(erase.on_user_forgotten(services, event))
+    finally:
+        services.close()
+    assert keyring(settings).blobs.names(f"keys/{forgotten}/") == []
     return forgotten, deleted
+
+
+async def _refuse_to_send(topic: str, key: bytes | None, value: bytes | None) -> None:
+    raise AssertionError(f"erasing a user sends nothing, yet {topic} was sent to")
 
 
 def test_an_interrupted_replay_resumes_and_equals_a_fresh_one(settings: Settings, produced, monkeypatch):

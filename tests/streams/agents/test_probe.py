@@ -10,9 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemas.codec import registry
 from streams.storage.blobs import BlobStore
-from tests.conftest import Served, produce, stored_upload
+from tests.conftest import Served, produce, sealed, stored_upload
 from tests.media_helpers import damaged, small_clip
 
 pytestmark = pytest.mark.integration
@@ -39,7 +38,7 @@ def test_damaged_files_are_probed_or_rejected_with_a_reason(served: Served, clip
         path = tmp_path / f"{capture_id}.mp4"
         path.write_bytes(damaged(clip_bytes, kind, where, flips) or b"\x00")
         events.append(stored_upload(served.settings, path, "alice", capture_id))
-    produce(served.settings, "captures", [(b"alice", registry().encode("CaptureUploaded", e)) for e in events])
+    produce(served.settings, "captures", sealed(served.settings, "CaptureUploaded", events))
     client = served.client("alice")
     deadline = time.monotonic() + 30
     for event in events:

@@ -8,15 +8,14 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from core.settings import Settings
 from streams.runtime import entity_state
-from streams.storage.blobs import BlobStore
-from streams.storage.sealing import Keyring
+from streams.storage.sealing import keyring
 from tests.conftest import Served, read_topic, settle, wait_for
 
 pytestmark = pytest.mark.integration
 
 
 def latest(settings: Settings) -> dict[str, dict]:
-    return asyncio.run(entity_state.latest(settings, Keyring(BlobStore(settings))))
+    return asyncio.run(entity_state.latest(settings, keyring(settings)))
 
 
 def topic_config(settings: Settings) -> dict[str, str]:
