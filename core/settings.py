@@ -28,6 +28,10 @@ class Settings:
     kafka_controller_port: int = 9093
     kafka_version: str = "4.4.0"
     kafka_partitions: int = 4
+    # Copies of each topic partition, and how many must have an event before it is acknowledged (the producers wait
+    # for all in-sync copies): 1 and 1 for the one local broker; 3 and 2 on a cluster, so that a broker may die
+    kafka_replication: int = 1
+    kafka_min_insync: int = 1
     topic_prefix: str = "reverie"
     app_id: str = "reverie"
     processing_guarantee: str = "at_least_once"
@@ -45,6 +49,7 @@ class Settings:
     # Gateway
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    metrics_port: int = 9464  # /metrics of a worker started without the gateway (reverie serve --no-gateway)
     # JWT keys as "kid:secret" pairs, comma-separated: the first signs, all verify (rotation: put a new one first)
     token_keys: str = DEVELOPMENT_TOKEN_KEYS
     token_audience: str = "reverie-gateway"

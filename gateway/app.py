@@ -100,3 +100,15 @@ def create_app(services: Services) -> Starlette:
     app.state.devices = DeviceRegistrations()
     app.state.uploads = PartialUploads(services.settings.data_dir / "uploads", services.settings.upload_expiry_seconds)
     return app
+
+
+def metrics_app(services: Services) -> Starlette:
+    """What a worker without the gateway serves: its metrics and its liveness, nothing a user could reach."""
+    app = Starlette(
+        routes=[
+            Route("/healthz", health.healthz, methods=["GET"]),
+            Route("/metrics", health.prometheus, methods=["GET"]),
+        ]
+    )
+    app.state.services = services
+    return app

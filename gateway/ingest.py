@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core import metrics
 from core.clock import utcnow
 from gateway.errors import ApiError
 from streams.runtime.services import Services
@@ -74,6 +75,17 @@ async def check_quota(
 
 async def ingest(services: Services, user_id: str, received: Received) -> tuple[dict[str, Any], bool]:
     """Store and announce a capture. Returns (capture, created); created is False for a clip already stored."""
+    try:
+        capture, created = await _ingest(services, user_id, received)
+    except ApiError as exc:
+        if exc.status < 500:  # the file or the user's quota, not the server: a rejection
+            metrics.REJECTIONS.labels("gateway").inc()
+        raise
+    metrics.UPLOADS.labels("stored" if created else "duplicate").inc()
+    return capture, created
+
+
+async def _ingest(services: Services, user_id: str, received: Received) -> tuple[dict[str, Any], bool]:
     sha256, size = await asyncio.to_thread(sha256_of, received.path)
     if size == 0:
         raise ApiError(422, "the upload is empty")

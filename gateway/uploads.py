@@ -19,6 +19,7 @@ from email.utils import formatdate
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from core import metrics
 from gateway.captures import parse_float, parse_time, recording_id
 from gateway.errors import ApiError
 from gateway.ingest import Received, check_quota, ingest
@@ -119,7 +120,11 @@ async def create_upload(request: Request) -> Response:
         return _tus_error(413, f"Upload-Length {length} is over the {services.settings.max_upload_bytes} allowed")
     metadata = parse_metadata(request.headers.get("upload-metadata", ""))
     uploads = _uploads(request)
-    await check_quota(services, request.state.user_id, length, uploads.reserved(request.state.user_id))
+    try:
+        await check_quota(services, request.state.user_id, length, uploads.reserved(request.state.user_id))
+    except ApiError:
+        metrics.REJECTIONS.labels("gateway").inc()
+        raise
     upload = uploads.create(request.state.user_id, length, metadata)
     try:
         _received(upload, uploads)  # refuse bad metadata now, not after the last byte

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.settings import REPO_ROOT, Settings
@@ -62,26 +63,49 @@ def install(settings: Settings) -> Path:
     return libs
 
 
+@dataclass(frozen=True)
+class Node:
+    """One KRaft node, broker and controller in one process."""
+
+    node_id: int
+    host: str
+    port: int
+    controller_port: int
+    home: Path
+
+
 def _properties(settings: Settings, home: Path) -> str:
     host, port = _host_port(settings)
-    ctl = settings.kafka_controller_port
+    return properties(Node(1, host, port, settings.kafka_controller_port, home), [], settings.kafka_partitions)
+
+
+def properties(node: Node, voters: list[Node], partitions: int) -> str:
+    """server.properties of a node: alone (no voters: a single-node quorum, formatted --standalone), or one of a
+    cluster whose controllers are ``voters``, with internal topics replicated on all of them (at most 3)."""
+    host, port, ctl = node.host, node.port, node.controller_port
+    replicas = min(3, len(voters)) if voters else 1
+    quorum = (
+        "controller.quorum.voters=" + ",".join(f"{v.node_id}@{v.host}:{v.controller_port}" for v in voters)
+        if voters
+        else f"controller.quorum.bootstrap.servers={host}:{ctl}"
+    )
     return "\n".join(
         [
             "process.roles=broker,controller",
-            "node.id=1",
-            f"controller.quorum.bootstrap.servers={host}:{ctl}",
+            f"node.id={node.node_id}",
+            quorum,
             f"listeners=PLAINTEXT://{host}:{port},CONTROLLER://{host}:{ctl}",
             f"advertised.listeners=PLAINTEXT://{host}:{port}",
             "controller.listener.names=CONTROLLER",
             "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             "inter.broker.listener.name=PLAINTEXT",
-            f"log.dirs={home / 'data'}",
-            f"num.partitions={settings.kafka_partitions}",
-            "offsets.topic.replication.factor=1",
-            "transaction.state.log.replication.factor=1",
-            "transaction.state.log.min.isr=1",
-            "share.coordinator.state.topic.replication.factor=1",
-            "share.coordinator.state.topic.min.isr=1",
+            f"log.dirs={node.home / 'data'}",
+            f"num.partitions={partitions}",
+            f"offsets.topic.replication.factor={replicas}",
+            f"transaction.state.log.replication.factor={replicas}",
+            f"transaction.state.log.min.isr={min(2, replicas)}",
+            f"share.coordinator.state.topic.replication.factor={replicas}",
+            f"share.coordinator.state.topic.min.isr={min(2, replicas)}",
             "group.initial.rebalance.delay.ms=0",
             # Topics are created by the app with their intended partition counts; a typo must not create one.
             "auto.create.topics.enable=false",
@@ -90,13 +114,13 @@ def _properties(settings: Settings, home: Path) -> str:
     )
 
 
-def _java(settings: Settings, libs: Path, *args: str) -> list[str]:
+def java_command(settings: Settings, libs: Path, *args: str, home: Path | None = None, heap: str = "1g") -> list[str]:
     return [
         "java",
-        "-Xms1g",
-        "-Xmx1g",
+        f"-Xms{heap}",
+        f"-Xmx{heap}",
         f"-Dlog4j2.configurationFile={LOG4J}",
-        f"-Dkafka.logs.dir={_home(settings) / 'logs'}",
+        f"-Dkafka.logs.dir={(home or _home(settings)) / 'logs'}",
         "-cp",
         f"{libs}/*",
         *args,
@@ -106,15 +130,11 @@ def _java(settings: Settings, libs: Path, *args: str) -> list[str]:
 def _format(settings: Settings, libs: Path, home: Path, config: Path) -> None:
     if (home / "data" / "meta.properties").exists():
         return
-    cluster_id = (
-        subprocess.run(
-            _java(settings, libs, "kafka.tools.StorageTool", "random-uuid"), check=True, capture_output=True, text=True
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+    tool = java_command(settings, libs, "kafka.tools.StorageTool")
+    made = subprocess.run([*tool, "random-uuid"], check=True, capture_output=True, text=True)
+    cluster_id = made.stdout.strip().splitlines()[-1]
     subprocess.run(
-        _java(settings, libs, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config), "--standalone"),
+        [*tool, "format", "-t", cluster_id, "-c", str(config), "--standalone"],
         check=True,
         capture_output=True,
     )
@@ -134,7 +154,7 @@ def start(settings: Settings, timeout: float = 90.0) -> bool:
         config = home / "server.properties"
         config.write_text(_properties(settings, home))
         _format(settings, libs, home, config)
-        return _java(settings, libs, "kafka.Kafka", str(config))
+        return java_command(settings, libs, "kafka.Kafka", str(config))
 
     return _daemon(settings).ensure(prepare, timeout)
 

@@ -123,6 +123,19 @@ def stop_pid(pidfile: Path, timeout: float = 20.0) -> bool:
     return True
 
 
+def kill_pid(pidfile: Path) -> bool:
+    """SIGKILL the process group in ``pidfile`` at once, as a crash or a power cut would end it. True if one ran."""
+    pid = running_pid(pidfile)
+    if pid is None:
+        return False
+    _signal_group(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10.0
+    while running_pid(pidfile) is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    pidfile.unlink(missing_ok=True)
+    return True
+
+
 def _signal_group(pid: int, sig: signal.Signals) -> None:
     try:
         os.killpg(pid, sig)

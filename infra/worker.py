@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterator
 import faust
 import uvicorn
 from mode import Service
+from starlette.applications import Starlette
 
 from core import heap
 from core.clock import utcnow
 from core.settings import Settings
-from gateway.app import create_app
+from gateway.app import create_app, metrics_app
 from gateway.auth import refuse_unsafe_keys
 from gateway.resumable import sweep_forever
 from streams.app import StreamApp
@@ -40,16 +41,17 @@ class _Server(uvicorn.Server):
 
 
 class Gateway(Service):
-    """The Starlette gateway served by uvicorn inside the Faust worker's event loop."""
+    """The Starlette gateway served by uvicorn inside the Faust worker's event loop (or, for a worker without the
+    gateway, the small app that serves its /metrics)."""
 
-    def __init__(self, services: Services, **kwargs: object) -> None:
+    def __init__(self, services: Services, app: Starlette | None = None, port: int = 0, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         settings = services.settings
-        self.app = create_app(services)
+        self.app = app or create_app(services)
         config = uvicorn.Config(
             self.app,
             host=settings.http_host,
-            port=settings.http_port,
+            port=port or settings.http_port,
             log_config=None,
             access_log=False,
             lifespan="off",
@@ -58,7 +60,9 @@ class Gateway(Service):
 
     async def on_start(self) -> None:
         self.add_future(self.server.serve())
-        self.add_future(sweep_forever(self.app.state.uploads))
+        uploads = getattr(self.app.state, "uploads", None)
+        if uploads is not None:
+            self.add_future(sweep_forever(uploads))
         log.info("gateway on http://%s:%d", self.server.config.host, self.server.config.port)
 
     async def on_stop(self) -> None:
@@ -95,7 +99,9 @@ def serve(settings: Settings, gateway: bool = True, loglevel: str = "info") -> N
     streams = StreamApp(settings)
     services = Services.open(settings, streams.send)
     streams.attach(services)
-    extra: list[Service] = [Gateway(services)] if gateway else []
+    # Without the gateway a worker still answers /metrics (and /healthz), on its own port.
+    served = Gateway(services) if gateway else Gateway(services, metrics_app(services), settings.metrics_port)
+    extra: list[Service] = [served]
     worker = faust.Worker(streams.app, *extra, loglevel=loglevel, quiet=True, redirect_stdouts=False)
     try:
         worker.execute_from_commandline()

@@ -73,7 +73,7 @@ class StreamApp:
             web_enabled=False,
             processing_guarantee=settings.processing_guarantee,
             topic_partitions=settings.kafka_partitions,
-            topic_replication_factor=1,
+            topic_replication_factor=settings.kafka_replication,
             topic_allow_declare=False,
             consumer_auto_offset_reset="earliest",
             producer_acks=-1,

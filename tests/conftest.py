@@ -233,6 +233,14 @@ def sealed(settings: Settings, event_name: str, events: list[dict]) -> list[tupl
     return [(e["user_id"].encode(), sealing.encode(registry(), keys, event_name, e)) for e in events]
 
 
+def probed_once(media: list[dict]) -> list[str]:
+    """The capture ids of the MediaProbed events, one per distinct event and counted as a list: a message delivered
+    twice carries one event id (derived ids repeat; the projections ignore the copy), but a second probe of one
+    capture is a second event, and shows as that capture listed twice."""
+    distinct = {e["event_id"]: e["capture_id"] for e in media}
+    return sorted(distinct.values())
+
+
 def read_topic(settings: Settings, topic: str, expect: int = 0, timeout: float = 30.0) -> list[tuple[bytes, bytes]]:
     """Every message in a topic from the start; waits until at least ``expect`` are there."""
 

@@ -21,6 +21,7 @@ import urllib3.exceptions
 from aiokafka.errors import KafkaError
 from minio.error import ServerError
 
+from core import metrics
 from core.clock import utcnow
 from schemas.codec import DecodeError
 from streams.runtime.services import Services
@@ -127,3 +128,4 @@ async def dead_letter(services: Services, agent: str, message: Any, reason: str)
         "value": value,
     }
     await services.send("dead-letter", key, services.registry.encode("DeadLettered", record))
+    metrics.DEAD_LETTERS.labels(agent).inc()

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import metrics
 from core.ids import stable_id
 from core.settings import Settings
 from projections.clickhouse import MetadataStore
@@ -171,6 +172,7 @@ class Services:
             return event
         await self.send(EVENT_TOPICS[event_name], event["user_id"].encode(), value)
         log.info("%s %s user=%s", event_name, event["event_id"], event["user_id"])
+        metrics.count_event(event_name, event)
         return event
 
     async def emit_new(self, event_name: str, user_id: str, **fields: Any) -> dict[str, Any]:

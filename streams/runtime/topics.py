@@ -39,8 +39,12 @@ def topic_configs(settings: Settings) -> list[NewTopic]:
         NewTopic(
             settings.topic(name),
             num_partitions=settings.kafka_partitions,
-            replication_factor=1,
-            topic_configs=COMPACTED.get(name, {"retention.ms": RETENTION.get(name, "-1")}),
+            replication_factor=settings.kafka_replication,
+            topic_configs={
+                **COMPACTED.get(name, {"retention.ms": RETENTION.get(name, "-1")}),
+                # the broker's default is 1: said only where a cluster needs more
+                **({"min.insync.replicas": str(settings.kafka_min_insync)} if settings.kafka_min_insync > 1 else {}),
+            },
         )
         for name in TOPICS
     ]

@@ -77,6 +77,12 @@ def full_results() -> dict[str, Any]:
             "goal_events_per_s": 20_000,
         },
         "scale": {"one_worker_s": 14.0, "two_workers_s": 11.5, "two_vs_one_speedup": 1.22},
+        "install": {"install_s": 20.5, "venv_gb": 2.46, "baseline_torch_venv_gb": 8.2, "torch_installed": False},
+        "startup": {
+            "ready_s": runs(3.6, 3.7),
+            "first_search_s": runs(3.9, 4.0),
+            "baseline_import_s": runs(0.07, 0.08),
+        },
         "load": {
             "events_per_s": 12.5,
             "memory_requested_to_rendered": {"p95_s": 3.8},
@@ -159,7 +165,8 @@ def test_every_headline_has_its_value_baseline_ratio_goal_and_verdict(tmp_path: 
     assert table["prepare speed"] == ["4.39× real time", "", "", "≥ 1× real time", "yes"]
 
     plots = {p.name for p in written if p.suffix == ".png"}
-    assert plots == {f"latency-{s}.png" for s in ("render", "probe", "prepare", "memory", "gateway_search", "search")}
+    sections = ("render", "probe", "prepare", "memory", "gateway_search", "search", "startup")
+    assert plots == {f"latency-{s}.png" for s in sections}
     for name in plots:
         assert_png(tmp_path / name)
         assert f"[{name}]({name})" in markdown
@@ -221,6 +228,7 @@ def test_missing_sections_and_keys_are_not_measured_instead_of_failing(tmp_path:
         "latency-probe.png",
         "latency-prepare.png",
         "latency-memory.png",
+        "latency-startup.png",
     }
 
 

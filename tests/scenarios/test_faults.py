@@ -25,6 +25,7 @@ from tests.conftest import (
     Served,
     decode_all,
     isolated,
+    probed_once,
     produce,
     read_topic,
     sealed,
@@ -152,14 +153,6 @@ def test_the_broker_stopped_and_restarted_mid_stream_loses_and_duplicates_nothin
     assert listed == sorted(before + after)
     media = [e for _, e in decode_all(settings, read_topic(settings, "media")) if e.get("duration_s") is not None]
     assert probed_once(media) == listed
-
-
-def probed_once(media: list[dict]) -> list[str]:
-    """The capture ids of the MediaProbed events, one per distinct event and counted as a list: a message delivered
-    twice carries one event id (derived ids repeat; the projections ignore the copy), but a second probe of one
-    capture is a second event, and shows as that capture listed twice."""
-    distinct = {e["event_id"]: e["capture_id"] for e in media}
-    return sorted(distinct.values())
 
 
 def test_probed_once_counts_a_second_probe_of_one_capture():

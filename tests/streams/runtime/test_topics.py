@@ -30,6 +30,8 @@ def test_partitions_and_replication_come_from_the_settings():
         for topic in topics.topic_configs(settings):
             assert topic.num_partitions == settings.kafka_partitions
             assert topic.replication_factor == 1
+    for topic in topics.topic_configs(Settings(kafka_replication=3, kafka_min_insync=2)):
+        assert topic.replication_factor == 3 and topic.topic_configs["min.insync.replicas"] == "2"
 
 
 def test_event_topics_keep_every_event_forever():
