@@ -42,7 +42,7 @@ from streams.agents import (
     speech,
     visual,
 )
-from streams.runtime import entity_state
+from streams.runtime import entity_state, kafka_transport
 from streams.runtime.consume import consume
 from streams.runtime.services import PROJECTED_TOPICS, TOPICS, Services
 
@@ -66,7 +66,7 @@ class StreamApp:
         (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)  # faust makes only the last folder
         self.app = faust.App(
             settings.app_id,
-            broker=f"kafka://{settings.kafka_bootstrap}",
+            broker=kafka_transport.broker_url(settings.kafka_bootstrap),
             store="memory://",
             # Faust keeps a small table-state folder; it belongs with the rest of the data, not in the cwd.
             datadir=str(settings.data_dir / "faust" / "{conf.name}-data"),
