@@ -59,7 +59,7 @@ def bench_install() -> dict[str, Any]:
         "baseline_torch_venv_gb": TORCH_VENV_GB,
         "baseline_torch_demo_s": TORCH_DEMO_S,
         "note": "a clean clone of HEAD, runtime install (infra/install.sh), empty pip and uv caches; the whole first"
-        " `just demo` (install, stack, sample album, a memory) is timed by hand in the README",
+        " `just demo` (install, stack, sample album, a memory) is timed by hand in docs/install.md",
     }
 
 

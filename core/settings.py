@@ -49,6 +49,7 @@ class Settings:
     # Gateway
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    log_format: str = "json"  # `reverie serve`'s lines: json (one object a line, with request and event ids) or text
     metrics_port: int = 9464  # /metrics of a worker started without the gateway (reverie serve --no-gateway)
     # JWT keys as "kid:secret" pairs, comma-separated: the first signs, all verify (rotation: put a new one first)
     token_keys: str = DEVELOPMENT_TOKEN_KEYS

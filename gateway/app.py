@@ -30,10 +30,11 @@ from gateway import (
     uploads,
     voice,
 )
+from gateway.access import AccessLog
 from gateway.captures import create_capture, get_capture
 from gateway.errors import ApiError, api_error, http_error, os_error
 from gateway.guard import DeviceRegistrations, Guard
-from gateway.memories import create_memory, get_memory, memory_events, memory_playlist
+from gateway.memories import create_memory, get_memory, list_memories, memory_events, memory_playlist
 from gateway.openapi import openapi
 from gateway.resumable import PartialUploads
 from streams.runtime.services import Services
@@ -89,11 +90,12 @@ def create_app(services: Services) -> Starlette:
             Route("/v1/admin/replay", admin.start_replay, methods=["POST"]),
             Route("/v1/admin/replay", admin.replay_progress, methods=["GET"]),
             Route("/v1/memories", create_memory, methods=["POST"]),
+            Route("/v1/memories", list_memories, methods=["GET"]),
             Route("/v1/memories/{memory_id}", get_memory, methods=["GET"]),
             Route("/v1/memories/{memory_id}/events", memory_events, methods=["GET"]),
             Route("/v1/memories/{memory_id}/playlist.m3u8", memory_playlist, methods=["GET"]),
         ],
-        middleware=[Middleware(health.Timing), Middleware(Guard)],
+        middleware=[Middleware(AccessLog), Middleware(Guard)],
         exception_handlers={ApiError: api_error, HTTPException: http_error, OSError: os_error},
     )
     app.state.services = services

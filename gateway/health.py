@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core import metrics
 from streams.runtime.lag import consumer_lag
@@ -70,29 +68,3 @@ async def prometheus(request: Request) -> Response:
     for topic, value in lag.items():
         metrics.CONSUMER_LAG.labels(topic).set(value)
     return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE)
-
-
-class Timing:
-    """Observes every request's latency by endpoint (the route's function, so the label set stays small)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started, status = time.perf_counter(), 500
-
-        async def sending(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        finally:
-            endpoint = scope.get("endpoint")
-            name = getattr(endpoint, "__name__", "unmatched")
-            metrics.REQUEST_SECONDS.labels(scope["method"], name, str(status)).observe(time.perf_counter() - started)

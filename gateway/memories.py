@@ -148,6 +148,39 @@ async def _view(services: Services, user: str, memory_id: str) -> dict[str, Any]
     return view
 
 
+LIST_LIMIT, LIST_MAX = 50, 200
+
+
+async def list_memories(request: Request) -> JSONResponse:
+    """Your past memories.
+    ---
+    summary: Your memories, newest first, each with its status and where to read or play it
+    security: [{bearer: []}]
+    parameters:
+      - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 200, default: 50}}
+    responses:
+      200: {description: "memories: newest first; each with status, text, place, times, duration and status_url."}
+      400: {description: A limit that is not a whole number from 1 to 200.}
+      401: {description: Missing or invalid token.}
+    """
+    services: Services = request.app.state.services
+    raw = request.query_params.get("limit", str(LIST_LIMIT))
+    if not raw.isdigit() or not 1 <= int(raw) <= LIST_MAX:
+        raise ApiError(400, f"limit must be a whole number from 1 to {LIST_MAX}")
+    found = await asyncio.to_thread(services.store.recent_memories, request.state.user_id, int(raw))
+    memories = []
+    for rows in found:
+        view = memory_view(rows)
+        summary = {key: view[key] for key in LISTED}
+        summary["segments"] = len(view["segments"])
+        memories.append({**summary, **_links(view["memory_id"])})
+    return JSONResponse({"memories": memories})
+
+
+LISTED = ("memory_id", "status", "text", "place", "target_seconds", "duration_s", "reason", "requested_at",
+          "finished_at")  # fmt: skip
+
+
 async def get_memory(request: Request) -> JSONResponse:
     """Read one of your memories.
     ---

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import logging.config
 import threading
 from collections.abc import Callable, Iterator
 
@@ -16,7 +17,7 @@ import uvicorn
 from mode import Service
 from starlette.applications import Starlette
 
-from core import heap
+from core import heap, logs
 from core.clock import utcnow
 from core.settings import Settings
 from gateway.app import create_app, metrics_app
@@ -88,6 +89,8 @@ def _warm() -> None:
 def serve(settings: Settings, gateway: bool = True, loglevel: str = "info") -> None:
     """Run every agent, and the gateway unless ``gateway`` is False, until a signal stops the worker. Raises
     ``UnsafeKeys`` before touching anything when the gateway's token keys must not be served."""
+    logging_config = logs.config(loglevel, settings.log_format)
+    logging.config.dictConfig(logging_config)
     if gateway:
         refuse_unsafe_keys(settings)
     ensure_topics_sync(settings)
@@ -102,7 +105,9 @@ def serve(settings: Settings, gateway: bool = True, loglevel: str = "info") -> N
     # Without the gateway a worker still answers /metrics (and /healthz), on its own port.
     served = Gateway(services) if gateway else Gateway(services, metrics_app(services), settings.metrics_port)
     extra: list[Service] = [served]
-    worker = faust.Worker(streams.app, *extra, loglevel=loglevel, quiet=True, redirect_stdouts=False)
+    worker = faust.Worker(
+        streams.app, *extra, loglevel=loglevel, logging_config=logging_config, quiet=True, redirect_stdouts=False
+    )
     try:
         worker.execute_from_commandline()
     finally:

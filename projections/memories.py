@@ -61,6 +61,23 @@ class MemoryTables(Connection):
             row["segments"] = json.loads(row["segments"] or "[]")
         return rows
 
+    def recent_memories(self, user_id: str, limit: int) -> list[list[dict[str, Any]]]:
+        """The stage rows of the user's ``limit`` newest memories (by when each was asked for), newest first."""
+        rows = self._rows(
+            "SELECT * FROM memories FINAL WHERE user_id = {u:String} AND memory_id IN ("
+            " SELECT memory_id FROM memories FINAL WHERE user_id = {u:String}"
+            " GROUP BY memory_id ORDER BY min(occurred_at) DESC, memory_id LIMIT {n:UInt32})"
+            " ORDER BY occurred_at",
+            u=user_id,
+            n=limit,
+        )
+        by_memory: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            row["segments"] = json.loads(row["segments"] or "[]")
+            by_memory.setdefault(row["memory_id"], []).append(row)
+        return sorted(by_memory.values(), key=lambda stages: (stages[0]["occurred_at"], stages[0]["memory_id"]),
+                      reverse=True)  # fmt: skip
+
     def cached_memory(self, user_id: str, cache_key: str) -> dict[str, Any] | None:
         """A memory already rendered for the same query on the same album version."""
         return self._row(

@@ -1,6 +1,6 @@
 """Views for analysts over the same tables the product reads: uploads per day, enrichment lag per stage, memory
 latency, cache hit ratio, top requests. They hold no data, so a replay rebuilds them with their tables. Example SQL is
-in the README; ``reverie sql "…"`` runs a read-only query and prints a table (Connection.analyst_query).
+in docs/operations.md; ``reverie sql "…"`` runs a read-only query and prints a table (Connection.analyst_query).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import urllib3.exceptions
 from aiokafka.errors import KafkaError
 from minio.error import ServerError
 
-from core import metrics
+from core import logs, metrics
 from core.clock import utcnow
 from schemas.codec import DecodeError
 from streams.runtime.services import Services
@@ -65,10 +65,12 @@ async def consume(services: Services, agent: str, events: AsyncIterator[Any], ha
                 log.info("%s: %s[%d]@%d belongs to a forgotten user: dropped", agent, *_position(message))
                 continue
             name, record = opened
-            if await asyncio.to_thread(services.erased, name, record):
-                log.info("%s: %s %s is about something deleted: dropped", agent, name, record.get("event_id"))
-                continue
-            await _with_retries(agent, name, record, handle)
+            ids = {k: record.get(k) for k in ("event_id", "causation_id", "user_id")}
+            with logs.bound(**ids):
+                if await asyncio.to_thread(services.erased, name, record):
+                    log.info("%s: %s %s is about something deleted: dropped", agent, name, record.get("event_id"))
+                    continue
+                await _with_retries(agent, name, record, handle)
         except Exception as exc:  # noqa: BLE001 - every failure of one message must leave the stream running
             reason = f"{exc.__class__.__name__}: {exc}"
             log.warning("%s: dead-lettering %s[%d]@%d: %s", agent, *_position(message), reason)

@@ -171,7 +171,14 @@ class Services:
             log.info("%s %s user=%s not sent: about something erased", event_name, event["event_id"], event["user_id"])
             return event
         await self.send(EVENT_TOPICS[event_name], event["user_id"].encode(), value)
-        log.info("%s %s user=%s", event_name, event["event_id"], event["user_id"])
+        # The emitted event's id beside the handled one's (core/logs.py): how a reader follows a chain of events.
+        log.info(
+            "%s %s user=%s",
+            event_name,
+            event["event_id"],
+            event["user_id"],
+            extra={"emitted": event_name, "emitted_id": event["event_id"]},
+        )
         metrics.count_event(event_name, event)
         return event
 

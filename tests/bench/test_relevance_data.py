@@ -31,7 +31,7 @@ ZONE = ZoneInfo("Europe/Berlin")
 # can be found, so this list cannot drift from it silently.
 SAMPLE_ALBUM_PHOTOS = {"astronaut", "coffee", "chelsea", "motorcycle_left", "rocket", "hubble_deep_field"}
 
-# Words that say nothing about what is shown: never a search word (README.md, "Search words").
+# Words that say nothing about what is shown: never a search word (docs/how-it-works.md, "Memories from words").
 FILLER = {
     "a", "an", "the", "of", "in", "at", "on", "from", "with", "and", "to", "for", "me", "my", "our", "us", "we",
     "i", "it", "please", "make", "show", "give", "send", "get", "play", "find", "build", "video", "videos", "clip",
