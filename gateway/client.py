@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,12 @@ class Client:
 
     def close(self) -> None:
         self.http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def _json(self, response: httpx.Response) -> Any:
         body = (
@@ -65,8 +72,16 @@ class Client:
             raise GatewayError(response.status_code, "no such upload")
         return int(response.headers["upload-offset"])
 
-    def resume(self, url: str, path: Path, chunk_size: int = 8 * 1024 * 1024, attempts: int = 5) -> dict[str, Any]:
-        """Send the rest of ``path`` from the server's offset; after a dropped connection, ask again and go on."""
+    def resume(
+        self,
+        url: str,
+        path: Path,
+        chunk_size: int = 8 * 1024 * 1024,
+        attempts: int = 5,
+        on_progress: Callable[[int], object] | None = None,
+    ) -> dict[str, Any]:
+        """Send the rest of ``path`` from the server's offset; after a dropped connection, ask again and go on.
+        ``on_progress`` hears how many more bytes the server has after each chunk."""
         length = path.stat().st_size
         failures = 0
         while True:
@@ -89,6 +104,8 @@ class Client:
             if response.status_code != 204:
                 self._json(response)
                 raise GatewayError(response.status_code, response.text)
+            if on_progress is not None:
+                on_progress(int(response.headers["upload-offset"]) - offset)
             if int(response.headers["upload-offset"]) >= length:
                 return {
                     "capture_id": response.headers["reverie-capture-id"],

@@ -162,6 +162,10 @@ def main(argv: list[str] | None = None) -> None:
     demo = sub.add_parser("demo", help="ingest the sample album and make a memory video of Paris")
     demo.add_argument("--text", default="a 30 second memory video of our days in Paris")
     demo.set_defaults(fn=_demo)
+    # A person's commands: sign in once, then upload, ask and search.
+    from infra import user_commands  # noqa: PLC0415
+
+    user_commands.register(sub)
     keys = sub.add_parser("keys", help="the master keys that wrap each user's event key")
     key_actions = keys.add_subparsers(dest="action", required=True)
     key_actions.add_parser("new", help="print a fresh master key (id:base64) for REVERIE_MASTER_KEYS").set_defaults(
