@@ -35,7 +35,7 @@ async function signIn(event) {
     $("who").textContent = "signed in";
     $("app").hidden = false;
     $("signin").hidden = true;
-    await Promise.all([loadAlbum(true), loadPeople()]);
+    await Promise.all([loadAlbum(true), loadPeople(), loadMemories()]);
     return places;
   } catch (err) {
     show($("who"), `sign-in failed: ${err.message}`, true);
@@ -83,22 +83,56 @@ async function faceInto(img, personId) {
   if (response.ok) img.src = URL.createObjectURL(await response.blob());
 }
 
+function tusUpload(file, onProgress) {
+  // Resumable (tus-js-client): a dropped connection continues from the server's offset, and a file chosen again
+  // after a reload resumes too (its URL is kept in localStorage by the file's fingerprint).
+  return new Promise((resolve, reject) => {
+    let captureId = null;
+    const upload = new tus.Upload(file, {
+      endpoint: "/v1/uploads",
+      headers: { Authorization: `Bearer ${token}` },
+      chunkSize: 8 * 1024 * 1024,
+      retryDelays: [0, 1000, 3000, 5000],
+      metadata: { filename: file.name },
+      removeFingerprintOnSuccess: true,
+      onProgress,
+      onAfterResponse: (req, res) => { captureId = res.getHeader("Reverie-Capture-Id") || captureId; },
+      onSuccess: () => resolve(captureId),
+      onError: (err) => {
+        const body = err.originalResponse ? err.originalResponse.getBody() : "";
+        let message = err.message;
+        try { message = JSON.parse(body).error || message; } catch { /* not JSON: tus-js-client's own message */ }
+        reject(new Error(message));
+      },
+    });
+    upload.findPreviousUploads().then((previous) => {
+      if (previous.length) upload.resumeFromPreviousUpload(previous[0]);
+      upload.start();
+    });
+  });
+}
+
 async function upload(event) {
   event.preventDefault();
   const files = [...$("files").files];
+  const total = files.reduce((sum, f) => sum + f.size, 0) || 1;
+  const bar = $("upload-progress");
+  bar.hidden = false;
+  bar.value = 0;
+  let before = 0;
   let done = 0;
   for (const file of files) {
     show($("upload-status"), `uploading ${file.name} (${done + 1} of ${files.length})…`);
-    const form = new FormData();
-    form.append("file", file);
     try {
-      await api("/v1/captures", { method: "POST", body: form });
+      await tusUpload(file, (sent) => { bar.value = (before + sent) / total; });
       done += 1;
+      before += file.size;
     } catch (err) {
       show($("upload-status"), `${file.name}: ${err.message}`, true);
       return;
     }
   }
+  bar.value = 1;
   show($("upload-status"), `${done} uploaded`);
   setTimeout(() => loadAlbum(true), 1500);
 }
@@ -135,15 +169,70 @@ async function follow(memoryId) {
       if (!data) continue;
       const update = JSON.parse(data);
       show($("memory-status"), `memory ${update.status}${update.reason ? `: ${update.reason}` : ""}`, update.status === "failed");
+      if (update.playlist_url) play(update.playlist_url);
       if (update.status === "rendered" || update.status === "failed") return update;
     }
   }
   return null;
 }
 
+let hls = null;
+
+function play(playlistUrl) {
+  // Progressive playback: the HLS playlist is there a tenth of a second after the request, long before the MP4.
+  // hls.js sends the token to the gateway (the playlist); the segments are presigned S3 URLs and need none.
+  const player = $("player");
+  if (player.dataset.playlist === playlistUrl) return;
+  if (hls) hls.destroy();
+  player.dataset.playlist = playlistUrl;
+  player.dataset.source = "hls";
+  player.hidden = false;
+  if (window.Hls && Hls.isSupported()) {
+    hls = new Hls({
+      xhrSetup: (xhr, url) => {
+        if (new URL(url, location.href).origin === location.origin) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+      },
+    });
+    hls.loadSource(playlistUrl);
+    hls.attachMedia(player);
+    hls.on(Hls.Events.MANIFEST_PARSED, () => player.play().catch(() => {}));
+  } else {
+    player.dataset.source = "none";
+    show($("memory-status"), "this browser cannot play HLS: wait for the MP4", true);
+  }
+}
+
+async function loadMemories() {
+  const { memories } = await api("/v1/memories?limit=20");
+  $("memories").replaceChildren();
+  for (const m of memories) {
+    const li = item(`<button>${esc(m.text)}</button> ${esc(m.status)}${m.duration_s ? ` · ${m.duration_s.toFixed(0)} s` : ""}`);
+    li.querySelector("button").onclick = () => showMemory(m.memory_id);
+    $("memories").append(li);
+  }
+}
+
+async function showMemory(memoryId) {
+  const memory = await api(`/v1/memories/${memoryId}`);
+  $("memory-segments").replaceChildren();
+  for (const s of memory.segments || []) {
+    $("memory-segments").append(item(`${s.start_s.toFixed(1)}–${s.end_s.toFixed(1)} s: ${esc(s.why || "")}`));
+  }
+  if (memory.playlist_url) play(memory.playlist_url);
+  if (memory.video_url) {
+    $("download").href = memory.video_url;
+    $("download").hidden = false;
+    show($("memory-status"), `memory ready: ${memory.duration_s.toFixed(1)} s`);
+  } else if (memory.status === "failed") {
+    show($("memory-status"), `memory failed: ${memory.reason}`, true);
+  }
+  return memory;
+}
+
 async function createMemory(event) {
   event.preventDefault();
   $("player").hidden = true;
+  $("download").hidden = true;
   $("memory-segments").replaceChildren();
   try {
     const asked = await api("/v1/memories", {
@@ -153,16 +242,8 @@ async function createMemory(event) {
     });
     show($("memory-status"), asked.cached ? "memory ready (made before)" : "memory requested…");
     if (!asked.cached) await follow(asked.memory_id);
-    const memory = await api(`/v1/memories/${asked.memory_id}`);
-    for (const s of memory.segments || []) {
-      $("memory-segments").append(item(`${s.start_s.toFixed(1)}–${s.end_s.toFixed(1)} s: ${esc(s.why || "")}`));
-    }
-    if (memory.video_url) {
-      $("player").src = memory.video_url;
-      $("player").hidden = false;
-      show($("memory-status"), `memory ready: ${memory.duration_s.toFixed(1)} s`);
-      await $("player").play().catch(() => {});
-    }
+    await showMemory(asked.memory_id);
+    await loadMemories();
   } catch (err) {
     show($("memory-status"), err.message, true);
   }

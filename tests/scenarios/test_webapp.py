@@ -1,5 +1,6 @@
-"""The web app in headless Chromium (Debian's), driven by Playwright: sign in → upload → search → create a
-memory → the video element plays. The last screenshot is kept in test-artifacts/ as the proof."""
+"""The web app in headless Chromium (Debian's), driven by Playwright: sign in → upload (tus-js-client, with a
+progress bar) → search → create a memory → it plays progressively (hls.js, from the playlist) → the past memories
+list names it. The last screenshot is kept in test-artifacts/ as the proof."""
 
 import shutil
 from collections.abc import Iterator
@@ -55,6 +56,9 @@ def test_upload_search_and_play_a_memory_in_the_browser(with_thumbnails: Served,
         page.set_input_files("#files", [str(c) for c in clips])
         page.click("#upload button")
         page.wait_for_function("document.querySelector('#upload-status').textContent === '2 uploaded'")
+        assert page.eval_on_selector("#upload-progress", "bar => bar.value") == 1
+        tus_patches = [line for line in served.log().splitlines() if '"PATCH /v1/uploads/' in line]
+        assert len(tus_patches) >= 2  # resumable uploads, not one-shot posts
         client = served.client("walter")
         wait_for(  # both probed, placed and prepared (their posters are the album's thumbnails)
             lambda: client.http.get("/v1/captures").json()["captures"],
@@ -74,8 +78,12 @@ def test_upload_search_and_play_a_memory_in_the_browser(with_thumbnails: Served,
         page.click("#memory button")
         page.wait_for_selector("#player:not([hidden])", timeout=120_000)
         page.wait_for_function("document.querySelector('#player').currentTime > 0.5", timeout=30_000)
+        assert page.eval_on_selector("#player", "v => v.dataset.source") == "hls"  # hls.js, from the playlist
+        page.wait_for_selector("#download:not([hidden])", timeout=60_000)
         assert "memory ready" in page.inner_text("#memory-status")
         assert page.eval_on_selector("#player", "v => v.videoWidth") > 0
+        page.wait_for_function("document.querySelectorAll('#memories li').length === 1")
+        assert "our days in Paris" in page.inner_text("#memories")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "webapp.png"), full_page=True)
         browser.close()
