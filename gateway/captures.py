@@ -149,7 +149,7 @@ async def get_capture(request: Request) -> JSONResponse:
     parameters:
       - {name: capture_id, in: path, required: true, schema: {type: string}}
     responses:
-      200: {description: The capture.}
+      200: {description: "The capture: status, place, people, what it shows, and expiring URLs of its poster and file."}
       401: {description: Missing or invalid token.}
       404: {description: No such capture for this user.}
     """
@@ -173,6 +173,8 @@ async def get_capture(request: Request) -> JSONResponse:
     assets = await asyncio.to_thread(services.store.assets, request.state.user_id, row["capture_id"])
     poster = assets.get("poster")
     poster_url = await asyncio.to_thread(services.blobs.presigned_url, poster["object_key"]) if poster else None
+    # the file itself, to play from a moment a search found (a presigned S3 URL: a <video> cannot send the token)
+    media_url = await asyncio.to_thread(services.blobs.presigned_url, row["object_key"])
     return JSONResponse(
         {
             "capture_id": row["capture_id"],
@@ -181,6 +183,7 @@ async def get_capture(request: Request) -> JSONResponse:
             **await asyncio.to_thread(services.store.understanding, request.state.user_id, row["capture_id"]),
             "place": await asyncio.to_thread(services.store.place, request.state.user_id, row["capture_id"]),
             "poster_url": poster_url,
+            "media_url": media_url,
             "status": "probed" if probed else "uploaded",
             "sha256": row["sha256"],
             "size_bytes": row["size_bytes"],

@@ -145,11 +145,31 @@ async function search(event) {
     if (!found.results.length) $("results").append(item("nothing found"));
     for (const r of found.results) {
       const where = r.place ? ` — ${esc(r.place)}` : "";
-      $("results").append(item(`${esc(r.captured_at.slice(0, 10))}${where} (at ${r.t.toFixed(1)} s)`));
+      const li = item(`<img alt=""><span>${esc(r.captured_at.slice(0, 10))}${where} (at ${r.t.toFixed(1)} s)</span>`);
+      $("results").append(li);
+      moment(li, r);
     }
   } catch (err) {
     $("results").append(item(`<span class="error">${esc(err.message)}</span>`));
   }
+}
+
+async function moment(li, result) {
+  // A result is its poster; a click plays the clip itself from the matched moment.
+  const capture = await api(`/v1/captures/${encodeURIComponent(result.capture_id)}`);
+  const img = li.querySelector("img");
+  if (capture.poster_url) img.src = capture.poster_url;
+  img.title = "play from here";
+  img.onclick = () => {
+    const video = document.createElement("video");
+    video.controls = true;
+    video.muted = true;
+    video.playsInline = true;
+    video.className = "moment";
+    video.src = `${capture.media_url}#t=${result.t.toFixed(1)}`;
+    img.replaceWith(video);
+    video.play().catch(() => {});
+  };
 }
 
 async function follow(memoryId) {

@@ -73,6 +73,10 @@ def test_upload_search_and_play_a_memory_in_the_browser(with_thumbnails: Served,
         page.click("#search button")
         page.wait_for_function("document.querySelectorAll('#results li').length >= 1")
         assert "nothing found" not in page.inner_text("#results")
+        # a result is a thumbnail that plays the clip from the matched moment
+        page.wait_for_function("[...document.querySelectorAll('#results img')].every(i => i.naturalWidth > 0)")
+        page.click("#results li:first-child img")
+        page.wait_for_function("document.querySelector('#results video.moment').currentTime >= 1.9", timeout=30_000)
 
         page.fill("#memory-text", "our days in Paris")
         page.click("#memory button")
