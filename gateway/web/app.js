@@ -42,9 +42,27 @@ async function signIn(event) {
   }
 }
 
+function albumFilters() {
+  const params = new URLSearchParams({ limit: "24" });
+  if ($("filter-person").value) params.set("person", $("filter-person").value);
+  if ($("filter-place").value.trim()) params.set("place", $("filter-place").value.trim());
+  if ($("filter-from").value) params.set("from", `${$("filter-from").value}T00:00:00Z`);
+  if ($("filter-to").value) params.set("to", `${$("filter-to").value}T23:59:59Z`);
+  return params;
+}
+
 async function loadAlbum(fresh) {
   if (fresh) { cursor = null; $("album").replaceChildren(); }
-  const page = await api(`/v1/captures?limit=24${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+  const params = albumFilters();
+  if (cursor) params.set("cursor", cursor);
+  let page;
+  try {
+    page = await api(`/v1/captures?${params}`);
+    show($("album-status"), fresh && !page.captures.length ? "nothing here" : "");
+  } catch (err) {
+    show($("album-status"), err.message, true);
+    return;
+  }
   for (const c of page.captures) {
     const where = c.place ? `${c.place.city}, ${c.place.country}` : "";
     const picture = c.poster_url ? `<img src="${esc(c.poster_url)}" alt="">` : `<img alt="">`;
@@ -54,25 +72,73 @@ async function loadAlbum(fresh) {
   $("more").hidden = !cursor;
 }
 
+const label = (p) => p.name || `someone (${p.faces} faces)`;
+
 async function loadPeople() {
   const { people } = await api("/v1/people");
   $("people").replaceChildren();
+  const picker = $("filter-person");
+  const chosen = picker.value;
+  picker.replaceChildren(new Option("anyone", ""), ...people.map((p) => new Option(label(p), p.person_id)));
+  picker.value = chosen;
   for (const p of people) {
+    const others = people.filter((o) => o.person_id !== p.person_id);
     const li = item(`<img alt=""><input value="${esc(p.name || "")}" placeholder="name" aria-label="name">
       <input value="${esc(p.relationship || "")}" placeholder="who (wife, me…)" aria-label="relationship">
-      <button>Name</button>`);
+      <button class="name">Name</button>
+      <select class="into" aria-label="merge into"><option value="">merge into…</option>
+        ${others.map((o) => `<option value="${esc(o.person_id)}">${esc(label(o))}</option>`).join("")}</select>
+      <button class="merge">Merge</button> <button class="faces">Split…</button>
+      <div class="split" hidden></div>`);
+    li.dataset.person = p.person_id;
     const [name, relationship] = li.querySelectorAll("input");
-    li.querySelector("button").onclick = async () => {
-      await api(`/v1/people/${encodeURIComponent(p.person_id)}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name: name.value, relationship: relationship.value || null }),
-      });
-      li.querySelector("button").textContent = "Named ✓";
+    const post = (path, body) => api(path, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    });
+    const id = encodeURIComponent(p.person_id);
+    li.querySelector(".name").onclick = async () => {
+      await post(`/v1/people/${id}`, { name: name.value, relationship: relationship.value || null });
+      li.querySelector(".name").textContent = "Named ✓";
     };
+    li.querySelector(".merge").onclick = async () => {
+      const into = li.querySelector(".into").value;
+      if (!into) return;
+      await post(`/v1/people/${id}/merge`, { into });
+      setTimeout(loadPeople, 1500);
+    };
+    li.querySelector(".faces").onclick = () => splitForm(li, p, post);
     $("people").append(li);
     faceInto(li.querySelector("img"), p.person_id);
   }
+}
+
+async function splitForm(li, person, post) {
+  // Each face with where it was seen; the ticked ones become a new person.
+  const box = li.querySelector(".split");
+  const { faces } = await api(`/v1/people/${encodeURIComponent(person.person_id)}/faces`);
+  box.replaceChildren();
+  for (const f of faces) {
+    const row = document.createElement("label");
+    row.innerHTML = `<input type="checkbox" value="${esc(f.face_id)}"> in ${esc(f.capture_id.slice(0, 8))} at ${f.t.toFixed(1)} s`;
+    box.append(row);
+  }
+  const go = document.createElement("button");
+  go.textContent = "Split the ticked faces off";
+  go.onclick = async () => {
+    const ticked = [...box.querySelectorAll("input:checked")].map((c) => c.value);
+    try {
+      await post(`/v1/people/${encodeURIComponent(person.person_id)}/split`, { face_ids: ticked });
+      box.hidden = true;
+      setTimeout(loadPeople, 1500);
+    } catch (err) {
+      const why = document.createElement("p");
+      why.className = "error";
+      why.textContent = err.message;
+      box.append(why);
+    }
+  };
+  box.append(go);
+  box.hidden = false;
 }
 
 async function faceInto(img, personId) {
@@ -274,4 +340,5 @@ $("upload").addEventListener("submit", upload);
 $("search").addEventListener("submit", search);
 $("memory").addEventListener("submit", createMemory);
 $("more").addEventListener("click", () => loadAlbum(false));
+$("filters").addEventListener("submit", (event) => { event.preventDefault(); loadAlbum(true); });
 if (token) signIn();

@@ -92,3 +92,63 @@ def test_upload_search_and_play_a_memory_in_the_browser(with_thumbnails: Served,
         page.screenshot(path=str(ARTIFACTS / "webapp.png"), full_page=True)
         browser.close()
     assert (ARTIFACTS / "webapp.png").stat().st_size > 10_000
+
+
+def test_people_merge_and_split_and_album_filters_in_the_browser(settings: Settings, tmp_path: Path):
+    served = Served(settings)
+    served.start()
+    try:
+        client = served.client("wren")
+        client.set_face_recognition(True)
+        trips = {"paris": (48.8584, 2.2945, "2025-06-12T09:00:00Z"), "rome": (41.8902, 12.4922, "2025-07-01T09:00:00Z")}
+        for name, (lat, lon, when) in trips.items():
+            client.upload(small_clip(tmp_path / f"{name}.mp4", seconds=3, lat=lat, lon=lon, when=when))
+        wait_for(  # the same face in both clips: one person, two faces, both clips placed
+            lambda: (client.http.get("/v1/people").json()["people"], client.http.get("/v1/captures").json()),
+            lambda found: (
+                len(found[0]) == 1
+                and found[0][0]["faces"] >= 2
+                and all(c["place"] for c in found[1]["captures"])
+                and len(found[1]["captures"]) == 2
+            ),
+            timeout=180,
+        )
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium(), args=FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.goto(server.base_url(served.settings) + "/")
+            page.fill("#token", auth.issue(served.settings, "wren"))
+            page.click("#signin button")
+            page.wait_for_function("document.querySelectorAll('#people li').length === 1")
+
+            page.click("#people li .faces")  # split one face off into a new person
+            page.wait_for_selector("#people li .split input[type=checkbox]")
+            page.check("#people li .split input[type=checkbox] >> nth=0")
+            page.click("#people li .split button")
+            page.wait_for_function("document.querySelectorAll('#people li').length === 2", timeout=30_000)
+
+            page.select_option("#people li:first-child .into", index=1)  # and merge the two back
+            page.click("#people li:first-child .merge")
+            page.wait_for_function("document.querySelectorAll('#people li').length === 1", timeout=30_000)
+
+            page.fill("#filter-place", "Rome")
+            page.click("#filters button")
+            page.wait_for_function("document.querySelectorAll('#album li').length === 1")
+            assert "Rome" in page.inner_text("#album")
+            page.fill("#filter-place", "")
+            page.fill("#filter-from", "2025-06-01")
+            page.fill("#filter-to", "2025-06-30")
+            page.click("#filters button")
+            page.wait_for_function("document.querySelectorAll('#album li').length === 1")
+            assert "Paris" in page.inner_text("#album")
+            page.fill("#filter-from", "")
+            page.fill("#filter-to", "")
+            page.select_option("#filter-person", index=1)  # the one person: both clips
+            page.click("#filters button")
+            page.wait_for_function("document.querySelectorAll('#album li').length === 2")
+            page.fill("#filter-place", "Lima")
+            page.click("#filters button")
+            page.wait_for_function("document.querySelector('#album-status').textContent === 'nothing here'")
+            browser.close()
+    finally:
+        served.close()
