@@ -46,6 +46,11 @@ async def webapp(request: Request) -> Response:
     return FileResponse(WEB / "index.html", media_type="text/html")
 
 
+async def api_page(request: Request) -> Response:
+    """The API described for people (Redoc, vendored), from /openapi.json."""
+    return FileResponse(WEB / "docs.html", media_type="text/html")
+
+
 def create_app(services: Services) -> Starlette:
     app = Starlette(
         routes=[
@@ -77,6 +82,7 @@ def create_app(services: Services) -> Starlette:
             Route("/v1/people/{person_id}/faces", people.person_faces, methods=["GET"]),
             Route("/v1/people/{person_id}/face.jpg", people.person_face, methods=["GET"]),
             Route("/", webapp, methods=["GET"], include_in_schema=False),
+            Route("/docs", api_page, methods=["GET"], include_in_schema=False),
             Mount("/app", StaticFiles(directory=WEB), name="app"),
             Route("/v1/people/{person_id}/split", people.split_person, methods=["POST"]),
             Route("/v1/enrolments", enrolments.create_enrolment, methods=["POST"]),

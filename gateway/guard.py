@@ -20,7 +20,7 @@ from core.settings import Settings
 from gateway import auth
 from gateway.ratelimit import RateLimiter
 
-PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/"}
+PUBLIC = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/"}
 PUBLIC_PREFIXES = ("/app/",)
 # Routes that stream large bodies and enforce their own limits (uploads, enrolment photos, voice audio).
 STREAMED = re.compile(r"^/v1/(captures|uploads(/[^/]+)?|enrolments|voice)$")

@@ -2,7 +2,9 @@
 ``/openapi.json``.
 
 A JSON body is said once, as ``jsonBody: <schema>``; this generator expands it into OpenAPI's ``requestBody``
-(required, ``application/json``) and the 422 every JSON body may answer, so no handler repeats that stanza.
+(required, ``application/json``) and the 422 every JSON body may answer, so no handler repeats that stanza. Every
+refusal (4xx, 5xx) has one body, ``{"error": "<what to do>"}``: the generator gives each its schema, ``Error``.
+People read the same description rendered by Redoc at ``/docs``.
 """
 
 from __future__ import annotations
@@ -16,12 +18,33 @@ from starlette.schemas import SchemaGenerator
 BAD_BODY = {"description": "The body is not a JSON object of this shape; the answer says what was expected."}
 
 
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
 class Generator(SchemaGenerator):
     def parse_docstring(self, func_or_method: Any) -> dict[str, Any]:
         parsed = super().parse_docstring(func_or_method)
         if isinstance(parsed, dict) and "jsonBody" in parsed:
             parsed = expand_json_body(parsed)
         return parsed
+
+    def get_schema(self, routes: list[Any]) -> dict[str, Any]:
+        schema = super().get_schema(routes)
+        for path in schema.get("paths", {}).values():
+            for method, operation in path.items():
+                if method != "head":  # a HEAD answer has no body
+                    operation["responses"] = with_error_bodies(operation.get("responses", {}))
+        return schema
+
+
+def with_error_bodies(responses: dict[Any, Any]) -> dict[Any, Any]:
+    """Each 4xx and 5xx answer, unless it says its own body, has the one error body."""
+    return {
+        code: {**answer, "content": {"application/json": {"schema": ERROR}}}
+        if int(code) >= 400 and isinstance(answer, dict) and "content" not in answer
+        else answer
+        for code, answer in responses.items()
+    }
 
 
 def expand_json_body(operation: dict[str, Any]) -> dict[str, Any]:
@@ -45,6 +68,11 @@ schemas = Generator(
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {"type": "string", "description": "what went wrong, and what to do"}},
+                },
                 "Capture": {
                     "type": "object",
                     "properties": {
@@ -54,7 +82,7 @@ schemas = Generator(
                         "size_bytes": {"type": "integer"},
                         "status_url": {"type": "string"},
                     },
-                }
+                },
             },
         },
     }

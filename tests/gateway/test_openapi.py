@@ -1,4 +1,5 @@
-"""schemathesis against the running gateway's own /openapi.json: whatever it sends, no 5xx comes back.
+"""schemathesis against the running gateway's own /openapi.json: whatever it sends, no 5xx comes back, and every
+answer whose body the description gives (the error body of each refusal) has that shape.
 
 Each operation's hypothesis strategy makes the requests; every answer must be below 500.
 """
@@ -8,10 +9,12 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
+from schemathesis.specs.openapi.checks import response_schema_conformance
 from starlette.routing import Route
 
+from core.settings import Settings
 from gateway import auth, people
-from gateway.openapi import BAD_BODY, expand_json_body, schemas
+from gateway.openapi import BAD_BODY, ERROR, expand_json_body, schemas
 from tests.conftest import Served
 from tests.gateway.api_schema import operations
 
@@ -33,6 +36,10 @@ def test_no_request_gets_a_server_error(open_gate: Served):
             statuses[response.status_code] += 1
             if response.status_code >= 500:
                 failures.append(f"{case.operation.label}: {response.status_code} {response.text[:300]}")
+            try:
+                case.validate_response(response, checks=[response_schema_conformance])
+            except AssertionError as error:  # schemathesis raises its own failure types, all AssertionErrors
+                failures.append(f"{case.operation.label}: {response.status_code} body: {str(error)[:300]}")
 
         run()
     assert failures == []
@@ -58,3 +65,28 @@ def test_an_operation_without_its_own_422_gets_the_shared_one():
     expanded = expand_json_body({"jsonBody": {"type": "object"}, "responses": {200: {"description": "ok"}}})
     assert expanded["responses"] == {200: {"description": "ok"}, 422: BAD_BODY}
     assert expanded["requestBody"]["content"]["application/json"]["schema"] == {"type": "object"}
+
+
+def test_every_refusal_is_described_with_the_error_body():
+    described = schemas.get_schema(routes=create_app_routes())
+    refusals = [
+        (path, method, code, answer)
+        for path, operations_ in described["paths"].items()
+        for method, operation in operations_.items()
+        for code, answer in operation["responses"].items()
+        if int(code) >= 400
+    ]
+    assert len(refusals) > 40
+    for path, method, code, answer in refusals:
+        body = answer.get("content", {}).get("application/json", {}).get("schema")
+        assert (body == ERROR) == (method != "head"), (path, method, code)  # a HEAD answer has no body
+    assert described["components"]["schemas"]["Error"]["required"] == ["error"]
+
+
+def create_app_routes() -> list:
+    from gateway.app import create_app
+
+    class Stub:  # create_app keeps the services object and reads two of its settings
+        settings = Settings()
+
+    return list(create_app(Stub()).routes)  # type: ignore[arg-type]

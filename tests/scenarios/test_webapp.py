@@ -152,3 +152,13 @@ def test_people_merge_and_split_and_album_filters_in_the_browser(settings: Setti
             browser.close()
     finally:
         served.close()
+
+
+def test_the_api_page_renders_the_description(served: Served):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=FLAGS)
+        page = browser.new_page()
+        page.goto(server.base_url(served.settings) + "/docs")
+        page.wait_for_selector("text=Reverie gateway", timeout=30_000)  # Redoc drew the title from /openapi.json
+        page.wait_for_selector("text=Your memories, newest first", timeout=30_000)  # an operation's summary
+        browser.close()
