@@ -57,8 +57,9 @@ def test_upload_search_and_play_a_memory_in_the_browser(with_thumbnails: Served,
         page.click("#upload button")
         page.wait_for_function("document.querySelector('#upload-status').textContent === '2 uploaded'")
         assert page.eval_on_selector("#upload-progress", "bar => bar.value") == 1
-        tus_patches = [line for line in served.log().splitlines() if '"PATCH /v1/uploads/' in line]
-        assert len(tus_patches) >= 2  # resumable uploads, not one-shot posts
+        # resumable uploads, not one-shot posts (an access line is written once its answer has gone out: wait a little)
+        wait_for(lambda: served.log().count('"PATCH /v1/uploads/'), lambda patches: patches >= 2, timeout=10)
+        assert '"POST /v1/captures' not in served.log()
         client = served.client("walter")
         wait_for(  # both probed, placed and prepared (their posters are the album's thumbnails)
             lambda: client.http.get("/v1/captures").json()["captures"],
@@ -100,6 +101,8 @@ def test_people_merge_and_split_and_album_filters_in_the_browser(settings: Setti
     try:
         client = served.client("wren")
         client.set_face_recognition(True)
+        # the faces agent reads the setting from the read model: uploads wait until it shows there
+        wait_for(lambda: client.http.get("/v1/settings").json()["face_recognition"], lambda enabled: enabled is True)
         trips = {"paris": (48.8584, 2.2945, "2025-06-12T09:00:00Z"), "rome": (41.8902, 12.4922, "2025-07-01T09:00:00Z")}
         for name, (lat, lon, when) in trips.items():
             client.upload(small_clip(tmp_path / f"{name}.mp4", seconds=3, lat=lat, lon=lon, when=when))
