@@ -26,7 +26,8 @@ def test_every_probed_clip_gets_a_mezzanine_poster_and_strip(settings: Settings,
         capture = client.upload(small_clip(tmp_path / "c.mp4", seconds=2, width=640, height=360))
         client.wait_probed(capture["capture_id"])
         deadline = time.monotonic() + 60
-        while not (state := client.capture(capture["capture_id"])).get("prepared"):
+        # MezzanineReady and ThumbnailsReady are two events, projected one after the other: wait for both
+        while not ((state := client.capture(capture["capture_id"])).get("prepared") and state.get("poster_url")):
             assert time.monotonic() < deadline, "the clip was never prepared"
             time.sleep(0.2)
         poster = Image.open(io.BytesIO(httpx.get(state["poster_url"], timeout=10).content))
