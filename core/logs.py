@@ -42,10 +42,6 @@ def bound(**ids: str | None) -> Iterator[None]:
             var.reset(token)
 
 
-def current(name: str) -> str | None:
-    return _ids[name].get()
-
-
 def config(level: str = "INFO", form: str = "json") -> dict[str, Any]:
     """A ``logging.config.dictConfig`` for the server: stdout, JSON lines (or text), the ids on each line."""
     formatters: dict[str, Any] = {

@@ -47,6 +47,11 @@ class PartialUpload:
         return json.dumps(asdict(self))
 
 
+def _plain(upload_id: str) -> bool:
+    """An id as ``create`` makes them (URL-safe base64): never a path out of the folder."""
+    return upload_id.replace("-", "").replace("_", "").isalnum()
+
+
 class Expired(LookupError):
     def __init__(self, upload_id: str, expired_at: float) -> None:
         super().__init__(f"upload {upload_id} expired")
@@ -115,7 +120,7 @@ class PartialUploads:
 
     def _gone(self, user_id: str, upload_id: str) -> float | None:
         """When the user's upload expired, if it did lately (another user's id looks like a missing one)."""
-        if not upload_id.replace("-", "").replace("_", "").isalnum():
+        if not _plain(upload_id):
             return None
         try:
             note = json.loads((self.folder / f"{upload_id}.gone").read_text())
@@ -147,7 +152,7 @@ class PartialUploads:
 
     def get(self, user_id: str, upload_id: str) -> PartialUpload | None:
         """The upload if it exists and belongs to this user (another user's id looks like a missing one)."""
-        if not upload_id.replace("-", "").replace("_", "").isalnum():
+        if not _plain(upload_id):
             return None
         meta, _ = self._paths(upload_id)
         try:

@@ -14,6 +14,7 @@ import base64
 import binascii
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from email.utils import formatdate
 
 from starlette.requests import Request
@@ -68,7 +69,6 @@ def _received(upload: PartialUpload, uploads: PartialUploads) -> Received:
         lon=parse_float(meta.get("lon"), "lon", -180.0, 180.0),
         sha256=(meta.get("sha256") or "").lower() or None,
         recording_id=recording_id(meta.get("recording_id")),
-        reserved=uploads.reserved(upload.user_id, besides=upload.upload_id),
     )
 
 
@@ -228,7 +228,10 @@ async def append(request: Request) -> Response:
 async def _complete(request: Request, upload: PartialUpload, headers: dict[str, str]) -> Response:
     uploads = _uploads(request)
     try:
-        capture, _ = await ingest(request.app.state.services, request.state.user_id, _received(upload, uploads))
+        # the quota counts the user's other unfinished uploads beside this one, now complete
+        others = uploads.reserved(upload.user_id, besides=upload.upload_id)
+        received = replace(_received(upload, uploads), reserved=others)
+        capture, _ = await ingest(request.app.state.services, request.state.user_id, received)
     except ApiError as exc:
         if exc.status < 500:
             uploads.remove(upload)  # refused for good: keep nothing

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from core import heap
 from streams.lexicon.wordnet import wordnet
-from streams.models.tags import CLASSES, SCENES
+from streams.models.tags import SCENES, imagenet_classes
 
 STEP = 0.08  # weight lost per step up the hierarchy
 FLOOR = 0.5
@@ -46,10 +46,7 @@ class Concepts:
         nouns = wordnet()
         self.nouns = nouns
         self.under: dict[int, dict[str, int]] = {}  # synset → the tag labels at or below it → steps down
-        for line in CLASSES.read_text().splitlines():
-            if line.startswith("#") or not line.strip():
-                continue
-            wnid, label = line.split("\t")
+        for wnid, label in imagenet_classes():
             synset = nouns.noun(int(wnid[1:]))
             if synset is None:
                 continue

@@ -25,6 +25,14 @@ MIN_TAG_SCORE = 0.05
 TOP_TAGS = 8
 # ImageNet's classes in the classifier's order, with torchvision's labels
 CLASSES = Path(__file__).with_name("imagenet_classes.tsv")
+
+
+def imagenet_classes() -> list[tuple[str, str]]:
+    """(WordNet id, torchvision's label) of each class, in the classifier's order."""
+    rows = (line.split("\t") for line in CLASSES.read_text().splitlines() if line.strip() and not line.startswith("#"))
+    return [(wnid, label.strip()) for wnid, label in rows]
+
+
 CENTRE = 0.6  # the second view: the middle 60 % of the frame, where what a shot is of usually is
 IMAGE_SIZE = 1280  # MobileNetV2's pooled features, the classifier's input
 # ImageNet has no scene classes, but some of its classes are places: they give the scene tags.
@@ -128,8 +136,7 @@ class Tagger(InferenceModel[list[np.ndarray], list[Seen]]):
 
         graph = graph_cache.graph(self.name, [self.source], build, (mobilenet_graph, torch_file))
         self.session = graph_cache.session(graph)
-        rows = [line.split("\t") for line in CLASSES.read_text().splitlines() if not line.startswith("#")]
-        self.labels: list[str] = [label.strip() for _, label in rows]
+        self.labels: list[str] = [label for _, label in imagenet_classes()]
 
     @property
     def image_model(self) -> str:

@@ -5,6 +5,7 @@ list names it. The last screenshot is kept in test-artifacts/ as the proof."""
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -134,27 +135,25 @@ def test_people_merge_and_split_and_album_filters_in_the_browser(settings: Setti
             page.click("#people li:first-child .merge")
             page.wait_for_function("document.querySelectorAll('#people li').length === 1", timeout=30_000)
 
-            page.fill("#filter-place", "Rome")
-            page.click("#filters button")
-            page.wait_for_function("document.querySelectorAll('#album li').length === 1")
-            assert "Rome" in page.inner_text("#album")
-            page.fill("#filter-place", "")
-            page.fill("#filter-from", "2025-06-01")
-            page.fill("#filter-to", "2025-06-30")
-            page.click("#filters button")
-            page.wait_for_function("document.querySelectorAll('#album li').length === 1")
-            assert "Paris" in page.inner_text("#album")
-            page.fill("#filter-from", "")
-            page.fill("#filter-to", "")
+            assert "Rome" in filtered(page, 1, place="Rome")
+            assert "Paris" in filtered(page, 1, place="", **{"from": "2025-06-01", "to": "2025-06-30"})
             page.select_option("#filter-person", index=1)  # the one person: both clips
-            page.click("#filters button")
-            page.wait_for_function("document.querySelectorAll('#album li').length === 2")
+            filtered(page, 2, **{"from": "", "to": ""})
             page.fill("#filter-place", "Lima")
             page.click("#filters button")
             page.wait_for_function("document.querySelector('#album-status').textContent === 'nothing here'")
             browser.close()
     finally:
         served.close()
+
+
+def filtered(page: Any, shown: int, **fields: str) -> str:
+    """Fill the album filters (place, from, to), apply them, wait for ``shown`` captures; the album's text."""
+    for name, value in fields.items():
+        page.fill(f"#filter-{name}", value)
+    page.click("#filters button")
+    page.wait_for_function(f"document.querySelectorAll('#album li').length === {shown}")
+    return str(page.inner_text("#album"))
 
 
 def test_the_api_page_renders_the_description(served: Served):
