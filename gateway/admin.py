@@ -36,7 +36,14 @@ async def sql(request: Request) -> Response:
       properties:
         sql: {type: string, maxLength: 10000}
     responses:
-      200: {description: "columns and rows"}
+      200:
+        description: "The columns' names and the rows; dates, decimals and UUIDs as text."
+        json:
+          type: object
+          required: [columns, rows]
+          properties:
+            columns: {type: array, items: {type: string}}
+            rows: {type: array, items: {type: array, items: {}}}
       403: {description: The token is not an operator's.}
       422: {description: "Not a read-only statement, or ClickHouse refused it (its message says why)."}
     """
@@ -68,7 +75,9 @@ async def start_replay(request: Request) -> Response:
               from: {type: string, description: "beginning, time:<ISO 8601> or offset:<n>", default: beginning}
               fresh: {type: boolean, default: false}
     responses:
-      202: {description: "The replay started; its progress as GET /v1/admin/replay returns it."}
+      202:
+        description: "The replay started; its progress as GET /v1/admin/replay returns it."
+        json: {$ref: '#/components/schemas/ReplayProgress'}
       403: {description: The token is not an operator's.}
       409: {description: A replay is running.}
       422: {description: "`from` is not a place to start."}
@@ -97,7 +106,7 @@ async def replay_progress(request: Request) -> Response:
     summary: The progress of the last replay started by this gateway (events read, events/s, ETA, state)
     security: [{bearer: []}]
     responses:
-      200: {description: "progress"}
+      200: {description: The progress., json: {$ref: '#/components/schemas/ReplayProgress'}}
       403: {description: The token is not an operator's.}
       404: {description: No replay was started here.}
     """

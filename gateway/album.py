@@ -60,7 +60,14 @@ async def list_captures(request: Request) -> JSONResponse:
       - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100}}
       - {name: cursor, in: query, required: false, schema: {type: string, maxLength: 300}}
     responses:
-      200: {description: "A page of captures with poster URLs; next_cursor is null on the last page."}
+      200:
+        description: "A page of captures with poster URLs; next_cursor is null on the last page."
+        json:
+          type: object
+          required: [captures, next_cursor]
+          properties:
+            captures: {type: array, items: {$ref: '#/components/schemas/AlbumItem'}}
+            next_cursor: {type: string, nullable: true}
       422: {description: A bad filter, limit or cursor.}
     """
     services: Services = request.app.state.services

@@ -84,10 +84,10 @@ async def create_capture(request: Request) -> JSONResponse:
               sha256: {type: string, description: "The device's digest of the file, checked end to end."}
               recording_id: {type: string, description: "From the record_video / take_picture command."}
     responses:
-      201:
-        description: Stored; CaptureUploaded was emitted.
-        content: {application/json: {schema: {$ref: '#/components/schemas/Capture'}}}
-      200: {description: "The same clip (same sha256) was already uploaded by this user; nothing new is stored."}
+      201: {description: Stored; CaptureUploaded was emitted., json: {$ref: '#/components/schemas/Capture'}}
+      200:
+        description: "The same clip (same sha256) was already uploaded by this user; nothing new is stored."
+        json: {$ref: '#/components/schemas/Capture'}
       401: {description: Missing or invalid token.}
       413: {description: The upload is too large.}
       422: {description: "Not a usable video; the reason says why. Nothing is stored and no event is emitted."}
@@ -149,7 +149,10 @@ async def get_capture(request: Request) -> JSONResponse:
     parameters:
       - {name: capture_id, in: path, required: true, schema: {type: string}}
     responses:
-      200: {description: "The capture: status, place, people, what it shows, and expiring URLs of its poster and file."}
+      200:
+        description: "The capture: status, place, people, what it shows, and expiring URLs of its poster and file;
+          or, for an upload refused after it was stored, why."
+        json: {$ref: '#/components/schemas/CaptureView'}
       401: {description: Missing or invalid token.}
       404: {description: No such capture for this user.}
     """

@@ -24,7 +24,15 @@ async def delete_capture(request: Request) -> JSONResponse:
     parameters:
       - {name: capture_id, in: path, required: true, schema: {type: string}}
     responses:
-      202: {description: CaptureDeleted was emitted; memory_ids lists the memories deleted with it.}
+      202:
+        description: CaptureDeleted was emitted; memory_ids lists the memories deleted with it.
+        json:
+          type: object
+          required: [capture_id, deleted, memory_ids]
+          properties:
+            capture_id: {type: string}
+            deleted: {type: boolean, enum: [true]}
+            memory_ids: {type: array, items: {type: string}}
       404: {description: No such capture for this user.}
     """
     services: Services = request.app.state.services
@@ -52,7 +60,15 @@ async def forget_me(request: Request) -> JSONResponse:
       properties:
         confirm: {type: string, enum: [forget me]}
     responses:
-      202: {description: UserForgotten was emitted.}
+      202:
+        description: UserForgotten was emitted.
+        json:
+          type: object
+          required: [user_id, forgotten, captures]
+          properties:
+            user_id: {type: string}
+            forgotten: {type: boolean, enum: [true]}
+            captures: {type: integer, description: how many captures go}
       403: {description: A device's token cannot erase the account.}
       422: {description: The confirmation is missing.}
     """

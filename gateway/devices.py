@@ -64,7 +64,9 @@ async def command(request: Request) -> JSONResponse:
       properties:
         command: {type: string, enum: [take_picture, record_video, stop_recording]}
     responses:
-      202: {description: "The command's event was emitted; recording_id goes with the upload that follows."}
+      202:
+        description: "The command's event was emitted; recording_id goes with the upload that follows."
+        json: {$ref: '#/components/schemas/DeviceCommand'}
       409: {description: "Already recording, or nothing to stop."}
       422: {description: Unknown command or bad device id.}
     """
@@ -103,7 +105,12 @@ async def recordings(request: Request) -> JSONResponse:
     parameters:
       - {name: device_id, in: path, required: true, schema: {type: string}}
     responses:
-      200: {description: The recordings.}
+      200:
+        description: The recordings.
+        json:
+          type: object
+          required: [recordings]
+          properties: {recordings: {type: array, items: {$ref: '#/components/schemas/Recording'}}}
     """
     services: Services = request.app.state.services
     return JSONResponse({"recordings": await _recordings(services, request.state.user_id, _device(request))})
@@ -121,7 +128,16 @@ async def register(request: Request) -> JSONResponse:
         device_id: {type: string, pattern: "^[A-Za-z0-9_.:-]{1,128}$"}
         name: {type: string, maxLength: 200}
     responses:
-      201: {description: "DeviceRegistered was emitted; the answer carries the device's token."}
+      201:
+        description: "DeviceRegistered was emitted; the answer carries the device's token."
+        json:
+          type: object
+          required: [device_id, name, token, expires_at]
+          properties:
+            device_id: {type: string}
+            name: {type: string}
+            token: {type: string}
+            expires_at: {type: string, format: date-time}
       403: {description: A device's token cannot register devices.}
       422: {description: Bad device id or name.}
     """
@@ -149,7 +165,12 @@ async def list_devices(request: Request) -> JSONResponse:
     summary: Registered devices, revoked ones marked
     security: [{bearer: []}]
     responses:
-      200: {description: The devices.}
+      200:
+        description: The devices.
+        json:
+          type: object
+          required: [devices]
+          properties: {devices: {type: array, items: {$ref: '#/components/schemas/Device'}}}
     """
     services: Services = request.app.state.services
     rows = await asyncio.to_thread(services.store.devices, request.state.user_id)
@@ -173,7 +194,14 @@ async def revoke(request: Request) -> JSONResponse:
     parameters:
       - {name: device_id, in: path, required: true, schema: {type: string}}
     responses:
-      202: {description: DeviceRevoked was emitted.}
+      202:
+        description: DeviceRevoked was emitted.
+        json:
+          type: object
+          required: [device_id, revoked]
+          properties:
+            device_id: {type: string}
+            revoked: {type: boolean, enum: [true]}
       404: {description: No such device.}
     """
     services: Services = request.app.state.services

@@ -42,7 +42,15 @@ async def create_enrolment(request: Request) -> JSONResponse:
         image/jpeg:
           schema: {type: string, format: binary}
     responses:
-      202: {description: EnrolmentSubmitted was emitted; follow status_url.}
+      202:
+        description: EnrolmentSubmitted was emitted; follow status_url.
+        json:
+          type: object
+          required: [enrolment_id, status, status_url]
+          properties:
+            enrolment_id: {type: string}
+            status: {type: string, enum: [pending]}
+            status_url: {type: string}
       409: {description: Face recognition is off.}
       413: {description: The photo is too big.}
       422: {description: The body is not a JPEG photo.}
@@ -70,7 +78,7 @@ async def get_enrolment(request: Request) -> JSONResponse:
     parameters:
       - {name: enrolment_id, in: path, required: true, schema: {type: string}}
     responses:
-      200: {description: The enrolment.}
+      200: {description: The enrolment., json: {$ref: '#/components/schemas/Enrolment'}}
       404: {description: No such enrolment of yours.}
     """
     services: Services = request.app.state.services

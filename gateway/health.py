@@ -20,7 +20,7 @@ async def healthz(request: Request) -> JSONResponse:
     ---
     summary: The gateway process is up
     responses:
-      200: {description: OK}
+      200: {description: OK, json: {type: object, required: [status], properties: {status: {type: string, enum: [ok]}}}}
     """
     return JSONResponse({"status": "ok"})
 
@@ -30,8 +30,10 @@ async def readyz(request: Request) -> JSONResponse:
     ---
     summary: Kafka, ClickHouse, Qdrant and S3 answer; 503 names the ones that do not
     responses:
-      200: {description: Every dependency answered.}
-      503: {description: At least one dependency did not answer; each check says why.}
+      200: {description: Every dependency answered., json: {$ref: '#/components/schemas/Readiness'}}
+      503:
+        description: At least one dependency did not answer; each check says why.
+        json: {$ref: '#/components/schemas/Readiness'}
     """
     services: Services = request.app.state.services
     checks = {
@@ -58,7 +60,7 @@ async def prometheus(request: Request) -> Response:
     ---
     summary: Request latency, memory latency and consumer lag in Prometheus' text format
     responses:
-      200: {description: The metrics.}
+      200: {description: The metrics., text: text/plain}
     """
     services: Services = request.app.state.services
     try:

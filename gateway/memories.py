@@ -72,8 +72,12 @@ async def create_memory(request: Request) -> JSONResponse:
           format: date-time
           description: "The device's clock and zone when the words were said (default: the server's, in UTC)."
     responses:
-      200: {description: "The same request was already rendered for this album: that memory."}
-      202: {description: "Accepted; MemoryRequested was emitted. Follow status_url or events_url."}
+      200:
+        description: "The same request was already rendered for this album: that memory."
+        json: {$ref: '#/components/schemas/MemoryRequest'}
+      202:
+        description: "Accepted; MemoryRequested was emitted. Follow status_url or events_url."
+        json: {$ref: '#/components/schemas/MemoryRequest'}
       401: {description: Missing or invalid token.}
       422: {description: "The body is not valid, or the request names someone unknown (see query.unknown)."}
     """
@@ -159,7 +163,12 @@ async def list_memories(request: Request) -> JSONResponse:
     parameters:
       - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 200, default: 50}}
     responses:
-      200: {description: "memories: newest first; each with status, text, place, times, duration and status_url."}
+      200:
+        description: "memories: newest first; each with status, text, place, times, duration and status_url."
+        json:
+          type: object
+          required: [memories]
+          properties: {memories: {type: array, items: {$ref: '#/components/schemas/MemorySummary'}}}
       400: {description: A limit that is not a whole number from 1 to 200.}
       401: {description: Missing or invalid token.}
     """
@@ -191,6 +200,7 @@ async def get_memory(request: Request) -> JSONResponse:
     responses:
       200:
         description: "status: requested, planned, playable (playlist_url), rendered (video_url, poster_url), failed."
+        json: {$ref: '#/components/schemas/Memory'}
       401: {description: Missing or invalid token.}
       404: {description: No such memory for this user (yet).}
     """
@@ -209,7 +219,9 @@ async def memory_events(request: Request) -> StreamingResponse:
     parameters:
       - {name: memory_id, in: path, required: true, schema: {type: string}}
     responses:
-      200: {description: "text/event-stream; ends after rendered or failed."}
+      200:
+        description: "One event per stage reached; the stream ends after rendered or failed."
+        content: {text/event-stream: {schema: {$ref: '#/components/schemas/MemoryStatusEvent'}}}
       404: {description: No such memory for this user.}
     """
     services: Services = request.app.state.services
@@ -255,7 +267,7 @@ async def memory_playlist(request: Request) -> Response:
     parameters:
       - {name: memory_id, in: path, required: true, schema: {type: string}}
     responses:
-      200: {description: "application/vnd.apple.mpegurl"}
+      200: {description: The playlist., text: application/vnd.apple.mpegurl}
       404: {description: No such memory for this user, or nothing playable yet.}
     """
     services: Services = request.app.state.services

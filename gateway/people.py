@@ -39,7 +39,12 @@ async def list_people(request: Request) -> JSONResponse:
     summary: People found in your album, most seen first, with a sample face
     security: [{bearer: []}]
     responses:
-      200: {description: The people.}
+      200:
+        description: The people.
+        json:
+          type: object
+          required: [people]
+          properties: {people: {type: array, items: {$ref: '#/components/schemas/Person'}}}
     """
     services: Services = request.app.state.services
     rows = await asyncio.to_thread(services.store.people, request.state.user_id)
@@ -55,7 +60,14 @@ async def merge_person(request: Request) -> JSONResponse:
       - {name: person_id, in: path, required: true, schema: {type: string}}
     jsonBody: {type: object, required: [into], properties: {into: {type: string}}}
     responses:
-      202: {description: PersonMerged was emitted.}
+      202:
+        description: PersonMerged was emitted.
+        json:
+          type: object
+          required: [person_id, merged]
+          properties:
+            person_id: {type: string, description: the person who remains}
+            merged: {type: string, description: the person merged into them}
       404: {description: Either person is not in your album.}
       422: {description: The body is not valid.}
     """
@@ -86,7 +98,15 @@ async def name_person(request: Request) -> JSONResponse:
         name: {type: string, maxLength: 80}
         relationship: {type: string, maxLength: 80}
     responses:
-      202: {description: PersonNamed was emitted.}
+      202:
+        description: PersonNamed was emitted.
+        json:
+          type: object
+          required: [person_id, name, relationship]
+          properties:
+            person_id: {type: string}
+            name: {type: string}
+            relationship: {type: string, nullable: true, description: as sent}
       404: {description: No such person in your album.}
       422: {description: The body is not valid.}
     """
@@ -119,7 +139,12 @@ async def person_faces(request: Request) -> JSONResponse:
     parameters:
       - {name: person_id, in: path, required: true, schema: {type: string}}
     responses:
-      200: {description: The faces.}
+      200:
+        description: The faces.
+        json:
+          type: object
+          required: [faces]
+          properties: {faces: {type: array, items: {$ref: '#/components/schemas/Face'}}}
       404: {description: No such person in your album.}
     """
     services: Services = request.app.state.services
@@ -139,7 +164,14 @@ async def split_person(request: Request) -> JSONResponse:
       - {name: person_id, in: path, required: true, schema: {type: string}}
     jsonBody: {type: object, required: [face_ids], properties: {face_ids: {type: array, items: {type: string}}}}
     responses:
-      202: {description: PersonSplit was emitted; new_person_id names the new person.}
+      202:
+        description: PersonSplit was emitted; new_person_id names the new person.
+        json:
+          type: object
+          required: [person_id, new_person_id]
+          properties:
+            person_id: {type: string}
+            new_person_id: {type: string}
       404: {description: No such person in your album.}
       422: {description: The face ids are not some (not all) of this person's faces.}
     """
@@ -196,7 +228,7 @@ async def person_face(request: Request) -> Response:
     parameters:
       - {name: person_id, in: path, required: true, schema: {type: string}}
     responses:
-      200: {description: The face, as image/jpeg.}
+      200: {description: The face., binary: image/jpeg}
       404: {description: No such person, or the capture the face came from is gone.}
     """
     services: Services = request.app.state.services

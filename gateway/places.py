@@ -40,7 +40,12 @@ async def list_places(request: Request) -> JSONResponse:
     summary: The places you named, with their point and radius
     security: [{bearer: []}]
     responses:
-      200: {description: The places.}
+      200:
+        description: The places.
+        json:
+          type: object
+          required: [places]
+          properties: {places: {type: array, items: {$ref: '#/components/schemas/Place'}}}
     """
     services: Services = request.app.state.services
     return JSONResponse({"places": await asyncio.to_thread(services.store.user_places, request.state.user_id)})
@@ -61,7 +66,7 @@ async def name_place(request: Request) -> JSONResponse:
         lon: {type: number, minimum: -180, maximum: 180}
         radius_m: {type: number, minimum: 1, maximum: 50000}
     responses:
-      202: {description: PlaceNamed was emitted.}
+      202: {description: PlaceNamed was emitted., json: {$ref: '#/components/schemas/Place'}}
       422: {description: The body is not valid.}
     """
     services: Services = request.app.state.services
@@ -81,7 +86,14 @@ async def forget_place(request: Request) -> JSONResponse:
     parameters:
       - {name: name, in: path, required: true, schema: {type: string, maxLength: 80}}
     responses:
-      202: {description: PlaceNamed with radius 0 was emitted.}
+      202:
+        description: PlaceNamed with radius 0 was emitted.
+        json:
+          type: object
+          required: [name, forgotten]
+          properties:
+            name: {type: string}
+            forgotten: {type: boolean, enum: [true]}
       404: {description: You have no place of that name.}
     """
     services: Services = request.app.state.services

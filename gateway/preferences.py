@@ -18,7 +18,9 @@ async def get_preferences(request: Request) -> JSONResponse:
     summary: Your settings (face_recognition is off until you turn it on)
     security: [{bearer: []}]
     responses:
-      200: {description: "{face_recognition: bool}"}
+      200:
+        description: Your settings.
+        json: {type: object, required: [face_recognition], properties: {face_recognition: {type: boolean}}}
     """
     services: Services = request.app.state.services
     enabled = await asyncio.to_thread(services.store.face_recognition, request.state.user_id)
@@ -32,7 +34,9 @@ async def set_face_recognition(request: Request) -> JSONResponse:
     security: [{bearer: []}]
     jsonBody: {type: object, required: [enabled], properties: {enabled: {type: boolean}}}
     responses:
-      202: {description: FaceRecognitionToggled was emitted.}
+      202:
+        description: FaceRecognitionToggled was emitted; the answer is the new setting.
+        json: {type: object, required: [face_recognition], properties: {face_recognition: {type: boolean}}}
       422: {description: The body is not valid.}
     """
     services: Services = request.app.state.services

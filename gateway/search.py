@@ -56,7 +56,14 @@ async def search(request: Request) -> JSONResponse:
         description: "The device's clock and zone (ISO 8601 with offset): 'yesterday' is the user's yesterday."
         schema: {type: string, format: date-time}
     responses:
-      200: {description: "The understood query and the results: capture, best moment (t), score, time, place, why."}
+      200:
+        description: "The understood query and the results: capture, best moment (t), score, time, place, why."
+        json:
+          type: object
+          required: [query, results]
+          properties:
+            query: {$ref: '#/components/schemas/Query'}
+            results: {type: array, items: {$ref: '#/components/schemas/Moment'}}
       422: {description: "No q, a bad limit, or a name nobody in your album has."}
     """
     services: Services = request.app.state.services

@@ -91,7 +91,25 @@ async def similar(request: Request) -> JSONResponse:
         schema: {type: number, minimum: 0}
       - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 100, default: 10}}
     responses:
-      200: {description: "The frame compared (capture_id, t, model) and similar: capture_id, t, score, best first."}
+      200:
+        description: "The frame compared (capture_id, t, model) and similar: capture_id, t, score, best first."
+        json:
+          type: object
+          required: [capture_id, t, model, similar]
+          properties:
+            capture_id: {type: string}
+            t: {type: number}
+            model: {type: string}
+            similar:
+              type: array
+              items:
+                type: object
+                required: [capture_id, t, score, status_url]
+                properties:
+                  capture_id: {type: string}
+                  t: {type: number}
+                  score: {type: number, description: cosine similarity}
+                  status_url: {type: string}
       401: {description: Missing or invalid token.}
       404: {description: No such capture for this user.}
       409: {description: "The capture is not described yet (no image embedding for its frames); Retry-After says

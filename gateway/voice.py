@@ -51,8 +51,12 @@ async def voice(request: Request) -> JSONResponse:
         audio/ogg:
           schema: {type: string, format: binary}
     responses:
-      200: {description: "Done, or a question back: heard, intent, answer, and the result of the action."}
-      202: {description: "The action was accepted (a capture command, a memory request)."}
+      200:
+        description: "Done, or a question back: heard, intent, answer, and the result of the action."
+        json: {$ref: '#/components/schemas/VoiceAnswer'}
+      202:
+        description: "The action was accepted (a capture command, a memory request, a person named)."
+        json: {$ref: '#/components/schemas/VoiceAnswer'}
       409: {description: "The command makes no sense now (nothing to stop, already recording)."}
       413: {description: The audio is too long.}
       422: {description: "Unusable audio, a bad body, or no device for a capture command."}
