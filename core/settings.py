@@ -38,6 +38,10 @@ class Settings:
     # Stores. Empty DSNs mean "embedded, under data_dir".
     clickhouse_dsn: str = ""
     qdrant_dsn: str = ""
+    # The read side's caches (projections/snapshot.py): empty keeps their change counters in the process (embedded);
+    # redis://host:port/db shares them between workers and gateways (distributed). Albums held per process:
+    cache_url: str = ""
+    cached_albums: int = 64
     # S3
     s3_endpoint: str = "127.0.0.1:8333"
     s3_access_key: str = "reverie"

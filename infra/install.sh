@@ -25,13 +25,15 @@ fi
 
 # wordnet-base is WordNet 3.0, which understanding requests reads (streams/lexicon/wordnet.py): the server needs it.
 # For tests only: espeak-ng speaks the voice commands and clip sound that the speech tests transcribe; Debian's
-# chromium runs the web app's browser test (Playwright drives it; no browser is downloaded); the relevance album
+# chromium runs the web app's browser test (Playwright drives it; no browser is downloaded); redis-server the shared
+# read caches' tests (projections/generations.py); the relevance album
 # (bench/relevance/) is built from photos in darknet, opencv-doc, mate-backgrounds and plasma-workspace-wallpapers.
 missing=""
 packages="wordnet-base"
 if [ "$mode" = dev ]; then
   command -v espeak-ng >/dev/null || missing="$missing espeak-ng"
   command -v chromium >/dev/null || missing="$missing chromium"
+  command -v redis-server >/dev/null || missing="$missing redis-server"
   packages="$packages darknet opencv-doc mate-backgrounds plasma-workspace-wallpapers"
 fi
 for package in $packages; do

@@ -13,14 +13,17 @@ from typing import Any
 
 from projections.clickhouse import MetadataStore
 from projections.connection import utc
+from projections.generations import EVERYONE, Generations
 from projections.vectors import Point, VectorStore
 
 
 class BufferedStore(MetadataStore):
     """The ClickHouse read model with upserts held until ``flush``."""
 
-    def __init__(self, dsn: str, database: str = "default") -> None:
-        super().__init__(dsn, database)
+    def __init__(
+        self, dsn: str, database: str = "default", generations: Generations | None = None, cached_users: int = 64
+    ) -> None:
+        super().__init__(dsn, database, generations, cached_users)
         self._held: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = {}
         self.held = 0
         self._erased: dict[str, tuple[set[str], datetime | None]] = {}
@@ -49,6 +52,8 @@ class BufferedStore(MetadataStore):
         for (table, columns), rows in held.items():
             with self._lock:
                 self.client.insert(table, rows, column_names=list(columns))
+            at = columns.index("user_id") if "user_id" in columns else None
+            self._moved(table, list({row[at] for row in rows}) if at is not None else [EVERYONE])
         return written
 
     def record_tombstones(self, event: dict[str, Any], subjects: list[str]) -> None:

@@ -12,6 +12,8 @@ from typing import Any
 
 import clickhouse_connect
 
+from projections.generations import ALBUM_TABLES, EVERYONE, Generations, local_generations
+from projections.snapshot import Snapshots
 from projections.tables import DDL, TABLES, VOLATILE
 from projections.views import VIEWS
 
@@ -29,9 +31,14 @@ def version_of(at: datetime) -> int:
 class Connection:
     """The session and the few ways every table is written and read. Thread-safe: chDB is one session per process."""
 
-    def __init__(self, dsn: str, database: str = "default") -> None:
+    def __init__(
+        self, dsn: str, database: str = "default", generations: Generations | None = None, cached_users: int = 64
+    ) -> None:
         self.dsn, self.database = dsn, database
         self._lock = threading.Lock()
+        # writes move these counters; reads of a user's album are answered from a snapshot until they move
+        self.generations = generations or local_generations()
+        self.snapshots = Snapshots(cached_users)
         self.client = clickhouse_connect.get_client(dsn=dsn)
         if database != "default":
             # A projection version other than the first (projections/versions.py): its own database.
@@ -48,15 +55,23 @@ class Connection:
     def _insert(self, table: str, row: dict[str, Any]) -> None:
         with self._lock:
             self.client.insert(table, [list(row.values())], column_names=list(row))
+        self._moved(table, [row.get("user_id", EVERYONE)])
 
     def _insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
         if rows:
             with self._lock:
                 self.client.insert(table, [list(r.values()) for r in rows], column_names=list(rows[0]))
+            self._moved(table, [r.get("user_id", EVERYONE) for r in rows])
 
     def _command(self, sql: str, **params: Any) -> None:
         with self._lock:
             self.client.command(sql, parameters=params)
+        self.generations.moved([EVERYONE])  # a statement's rows are not named: every user's snapshot is read again
+
+    def _moved(self, table: str, users: list[str]) -> None:
+        """After the write, never before: a reader that saw the old counter reads again and sees the row."""
+        if table in ALBUM_TABLES:
+            self.generations.moved(users)
 
     def _rows(self, sql: str, **params: Any) -> list[dict[str, Any]]:
         with self._lock:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from projections.clickhouse import MetadataStore
+from projections.generations import Generations
 
 LIVE, BUILDING, RETIRED = "live", "building", "retired"
 
@@ -68,12 +69,14 @@ class Versions:
         )
 
 
-def open_store(dsn: str, version: int | None = None) -> tuple[MetadataStore, int]:
+def open_store(
+    dsn: str, version: int | None = None, generations: Generations | None = None, cached_albums: int = 64
+) -> tuple[MetadataStore, int]:
     """The ClickHouse read model of ``version``, or of the live one, and which version that is."""
-    store = MetadataStore(dsn)
+    store = MetadataStore(dsn, generations=generations, cached_users=cached_albums)
     if version is None:
         version = Versions(store.client).live()
     if version != 0:
         store.close()  # chDB serves one path per process and lets go of it only when every client is closed
-        store = MetadataStore(dsn, database(version))
+        store = MetadataStore(dsn, database(version), generations, cached_albums)
     return store, version

@@ -29,6 +29,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from core.settings import Settings
 from projections.buffered import BufferedStore, BufferedVectors
 from projections.clickhouse import MetadataStore
+from projections.generations import open_generations
 from projections.vectors import VectorStore, open_vectors
 from projections.versions import Versions, database
 from schemas.codec import registry
@@ -88,10 +89,12 @@ class ReplayServices(Services):
             raise RuntimeError("a replay emits no events")
 
         blobs = BlobStore(settings)
-        db = database(version)
+        db, counters = database(version), open_generations(settings.cache_url)
         services = cls(
             settings=settings,
-            store=BufferedStore(settings.clickhouse, db) if buffered else MetadataStore(settings.clickhouse, db),
+            store=(BufferedStore if buffered else MetadataStore)(
+                settings.clickhouse, db, counters, settings.cached_albums
+            ),
             vectors=_wrap(open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE, version), buffered),
             blobs=blobs,
             registry=registry(),
@@ -121,7 +124,12 @@ class ReplayServices(Services):
         """The same version's stores writing at once, for live processing after the switch."""
         live = dataclasses.replace(
             self,
-            store=MetadataStore(self.settings.clickhouse, database(self.version)),
+            store=MetadataStore(
+                self.settings.clickhouse,
+                database(self.version),
+                open_generations(self.settings.cache_url),
+                self.settings.cached_albums,
+            ),
             vectors=_inner(self.vectors),
             collections={name: _inner(v) for name, v in self.collections.items()},
         )

@@ -12,6 +12,7 @@ from core import metrics
 from core.ids import stable_id
 from core.settings import Settings
 from projections.clickhouse import MetadataStore
+from projections.generations import open_generations
 from projections.vectors import VectorStore, collection_name, open_collections, open_vectors
 from projections.versions import open_store
 from schemas.codec import Registry, registry
@@ -93,7 +94,8 @@ class Services:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         blobs = BlobStore(settings)
         blobs.ensure_bucket()
-        store, version = open_store(settings.clickhouse, version)
+        generations = open_generations(settings.cache_url)
+        store, version = open_store(settings.clickhouse, version, generations, settings.cached_albums)
         log.info("projection version %d", version)
         return cls(
             settings=settings,

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import statistics
 from concurrent.futures import ThreadPoolExecutor
+from threading import Lock
 from typing import Any
+
+from cachetools import LRUCache, cached
 
 from streams.models import factory, tags, vision
 from streams.models.concepts import concepts
@@ -46,6 +49,12 @@ def _query_vectors(services: Services, text: str) -> tuple[vision.Words, list[fl
     model = factory.visual_text(
         *factory.clip_choice(settings.clip_model, settings.clip_checkpoint, settings.clip_hub_model)
     )
+    return _embedded(model, text)
+
+
+# The same words asked again (by anyone: they depend on the models, not on an album) are not embedded again.
+@cached(LRUCache(4096), key=lambda model, text: (model.model_id, factory.text().model_id, text), lock=Lock())
+def _embedded(model: vision.Words, text: str) -> tuple[vision.Words, list[float], list[float], float]:
     if isinstance(model, vision.CaptionText):
         visual, plain, blank = model.text.predict([vision.caption_query(text), text, tags.caption([])])
         # Every caption starts "a photo of": a frame the tagger saw nothing in ("a photo") sits at 0.5-0.65 from
