@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from bench import memories
 from bench.measure import summary
+from core.settings import Settings
+from gateway import auth
+from infra import server
 
 QUERIES = ("Paris", "the rocket", "our trip in June 2025", "coffee in Paris", "a cat", "motorcycle")
 
@@ -56,3 +61,27 @@ def bench_gateway_search(base: str, token: str, clients: int = 50, requests: int
         "note": "GET /v1/search over loopback on the 16-clip trip album; one gateway process (uvicorn in the "
         "worker), rate limits off for the run; the ratio compares 50 clients with one client in the same run",
     }
+
+
+def bench_served_album(settings: Settings, work: Path, clips: int = 10_000, clients: int = 50) -> dict[str, Any]:
+    """The same load on a 10,000-clip album: a second `reverie serve` whose stores hold the synthetic album of the
+    search section (bench/memories.py), on topics of its own so that it shares the broker and nothing else."""
+    user = "bench-search"
+    served = settings.with_(
+        data_dir=work / "served-10k", http_port=settings.http_port + 17, topic_prefix="bench10k", app_id="bench10k"
+    )
+    server.stop(served)
+    store, vectors = memories.synthetic_album(served.data_dir, user, clips, 4)
+    store.close()
+    vectors.close()
+    server.start(served, timeout=180)
+    try:
+        measured = bench_gateway_search(server.base_url(served), auth.issue(served, user), clients, requests=20)
+    finally:
+        server.stop(served)
+    measured["clips"] = clips
+    measured["note"] = (
+        f"GET /v1/search over loopback on a synthetic album of {clips:,} clips (4 frames each, metadata in chDB, "
+        "vectors in qdrant-edge); one `reverie serve` process; rate limits off"
+    )
+    return measured

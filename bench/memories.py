@@ -125,7 +125,7 @@ def _reencode_baseline(settings: Settings, memory: dict[str, Any], work: Path) -
     return timed(lambda: reencode(cuts, work / "reencode-2min.mp4"), 1)
 
 
-def _synthetic_album(folder: Path, user: str, clips: int, frames: int) -> tuple[MetadataStore, Any]:
+def synthetic_album(folder: Path, user: str, clips: int, frames: int) -> tuple[MetadataStore, Any]:
     shutil.rmtree(folder, ignore_errors=True)
     store = MetadataStore(f"chdb://{folder / 'clickhouse'}")
     caption = factory.visual_images()
@@ -176,7 +176,7 @@ def bench_search(
     settings: Settings, work: Path, clips: int = 10_000, frames: int = 4, runs: int = 60
 ) -> dict[str, Any]:
     user = "bench-search"
-    store, vectors = _synthetic_album(work / "search-10k", user, clips, frames)
+    store, vectors = synthetic_album(work / "search-10k", user, clips, frames)
     services = Services(
         settings=settings,
         store=store,

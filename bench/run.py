@@ -239,9 +239,12 @@ def run(
         server.start(settings)
         served: dict[str, Any] = {
             "memory": lambda: memories.bench_memories(settings, work, requests),
-            "gateway_search": lambda: concurrent_search.bench_gateway_search(
-                server.base_url(settings), auth.issue(settings, report["memory"]["user"])
-            ),
+            "gateway_search": lambda: {
+                **concurrent_search.bench_gateway_search(
+                    server.base_url(settings), auth.issue(settings, report["memory"]["user"])
+                ),
+                "album_10k": concurrent_search.bench_served_album(settings, work),
+            },
             "search": lambda: memories.bench_search(settings, work),
             "relevance": lambda: relevance_album.bench_relevance(settings, work),
             "upload": lambda: bench_upload(settings, clips, work, repeat),

@@ -22,7 +22,9 @@ from typing import Protocol
 
 EVERYONE = "*"  # the global counter's name
 # Tables whose rows change what a search or a memory of the user would read: a write to any moves the counter.
-ALBUM_TABLES = ("clips", "assets", "places", "faces", "people", "frames", "transcripts", "user_places", "tombstones")
+ALBUM_TABLES = (
+    "clips", "assets", "places", "faces", "people", "frames", "frame_tags", "transcripts", "user_places", "tombstones",
+)  # fmt: skip
 
 
 class Generations(Protocol):

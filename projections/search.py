@@ -45,12 +45,7 @@ class SearchTables(Connection):
 
     def tagged(self, user_id: str, labels: list[str], captures: list[str] | None = None) -> list[dict[str, Any]]:
         """The frames tagged with any of ``labels`` (among ``captures`` if given): capture, time, label, score."""
-        where = "user_id = {u:String} AND label IN {l:Array(String)}"
-        params: dict[str, Any] = {"u": user_id, "l": labels}
-        if captures is not None:
-            where += " AND capture_id IN {c:Array(String)}"
-            params["c"] = captures
-        return self._rows(f"SELECT capture_id, t, label, score FROM frame_tags FINAL WHERE {where}", **params)
+        return self.album(user_id).tagged(labels, captures)
 
     def people_seen(self, user_id: str, captures: list[str], people: list[str]) -> dict[str, int]:
         """How many face sightings of these people each capture has."""

@@ -126,6 +126,11 @@ def test_material_frames_faces_and_vocabulary(store: MetadataStore):
     assert store.people_seen("alice", ["eiffel", "porto", "lisbon"], ["tom"]) == {"eiffel": 1}
     _, faces = store.frames_and_faces("alice", ["eiffel"])
     assert sorted(f["person_id"] for f in faces) == ["anna", "tom"]
+    tag = {"user_id": "alice", "t": 1.0, "kind": "object", "tagger": "m", "event_id": "t", "described_at": T0,
+           "version": 1}  # fmt: skip
+    store.load("frame_tags", [{**tag, "capture_id": "eiffel", "label": "tabby", "score": 0.8}])
+    assert [r["capture_id"] for r in store.tagged("alice", ["tabby", "beach"])] == ["eiffel"]  # a new tag is seen
+    assert store.tagged("alice", ["tabby"], captures=["porto"]) == [] and store.tagged("bob", ["tabby"]) == []
     vocabulary = store.vocabulary("alice")
     assert [c["city"] for c in vocabulary["cities"]] == ["Lisbon", "Paris", "Porto"]
     assert {r["region"] for r in vocabulary["regions"]} == {"Île-de-France", "Lisboa", "Norte"}
