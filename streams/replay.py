@@ -24,8 +24,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
-
 from core.settings import Settings
 from projections.buffered import BufferedStore, BufferedVectors
 from projections.clickhouse import MetadataStore
@@ -34,8 +32,8 @@ from projections.vectors import VectorStore, open_vectors
 from projections.versions import Versions, database
 from schemas.codec import registry
 from streams.agents import projector
-from streams.runtime import topics
 from streams.runtime.decoder import Decoded, Decoder
+from streams.runtime.log_reader import LogReader, Partition, Record
 from streams.runtime.services import PROJECTED_TOPICS, Services
 from streams.storage.blobs import BlobStore
 from streams.video.media import SIGNATURE_MODEL, SIGNATURE_SIZE
@@ -188,66 +186,56 @@ class Replay:
     ) -> Progress:
         """Replay to the end of the log, switch reads over (``switch`` also tells this process), read to the end
         once more. Returns the final progress."""
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.settings.kafka_bootstrap,
-            enable_auto_commit=False,
-            fetch_max_bytes=64 * 1024 * 1024,
-            max_partition_fetch_bytes=16 * 1024 * 1024,
-        )
-        await consumer.start()
+        reader = LogReader(self.settings)
         self.decoder = Decoder(self.settings)
         try:
-            parts = await self._assign(consumer)
-            await self._read_to_end(consumer, parts, on_progress)
+            parts = await asyncio.to_thread(self._assign, reader)
+            await self._read_to_end(reader, parts, on_progress)
             await asyncio.to_thread(self._switch, switch)
-            await self._read_to_end(consumer, parts, on_progress)
+            await self._read_to_end(reader, parts, on_progress)
         except Exception as exc:
             self.progress.state, self.progress.error = "failed", f"{exc.__class__.__name__}: {exc}"
             log.exception("replay into version %d failed", self.progress.version)
             raise
         finally:
             self.decoder.close()
-            await consumer.stop()
+            await asyncio.to_thread(reader.close)
         if on_progress:
             on_progress(self.progress)
         return self.progress
 
-    async def _assign(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
-        parts = await topics.partitions(consumer, [self.settings.topic(t) for t in PROJECTED_TOPICS])
-        consumer.assign(parts)
-        saved = await asyncio.to_thread(self._checkpoints)
-        first = await consumer.beginning_offsets(parts)
+    def _assign(self, reader: LogReader) -> list[Partition]:
+        parts = reader.partitions([self.settings.topic(t) for t in PROJECTED_TOPICS])
+        saved = self._checkpoints()
+        bounds = reader.bounds(parts)
         kind, value = parse_source(self.progress.source)
-        starts = {tp: first[tp] for tp in parts}
+        starts = {tp: bounds[tp][0] for tp in parts}
         if kind == "offset":
-            starts = {tp: max(first[tp], value) for tp in parts}
+            starts = {tp: max(bounds[tp][0], value) for tp in parts}
         elif kind == "time":
-            found = await consumer.offsets_for_times({tp: int(value.timestamp() * 1000) for tp in parts})
-            ends = await consumer.end_offsets(parts)
-            starts = {tp: found[tp].offset if found[tp] else ends[tp] for tp in parts}
-        self._origin = {tp: starts[tp] for tp in parts}
-        for tp in parts:
-            consumer.seek(tp, saved.get((tp.topic, tp.partition), starts[tp]))
+            found = reader.offsets_at(parts, int(value.timestamp() * 1000))
+            starts = {tp: bounds[tp][1] if found.get(tp) is None else int(found[tp] or 0) for tp in parts}
+        self._origin = dict(starts)
+        self._position = {tp: saved.get(tp, starts[tp]) for tp in parts}
+        reader.assign(self._position)
         return parts
 
     async def _read_to_end(
-        self, consumer: AIOKafkaConsumer, parts: list[TopicPartition], on_progress: Callable[[Progress], None] | None
+        self, reader: LogReader, parts: list[Partition], on_progress: Callable[[Progress], None] | None
     ) -> None:
-        ends = await consumer.end_offsets(parts)
-        positions = {tp: await consumer.position(tp) for tp in parts}
+        ends = {tp: high for tp, (_, high) in (await asyncio.to_thread(reader.bounds, parts)).items()}
+        positions = dict(self._position)
         self.progress.total = sum(ends[tp] - self._origin[tp] for tp in parts)
         self.progress.done = sum(positions[tp] - self._origin[tp] for tp in parts)
         flushed = time.monotonic()
         fetched = dict(positions)
         # batches being decoded in the other process, in order, with the positions reached after each
-        ahead: deque[tuple[asyncio.Future[list[Decoded]], list[Any], dict[TopicPartition, int]]] = deque()
+        ahead: deque[tuple[asyncio.Future[list[Decoded]], list[Record], dict[Partition, int]]] = deque()
         while ahead or any(fetched[tp] < ends[tp] for tp in parts):
             while len(ahead) < DECODE_AHEAD and any(fetched[tp] < ends[tp] for tp in parts):
-                batches = await consumer.getmany(*parts, timeout_ms=500, max_records=self.batch)
-                messages = [m for tp in batches for m in batches[tp]]
-                for tp, got in batches.items():
-                    if got:
-                        fetched[tp] = got[-1].offset + 1
+                messages = await asyncio.to_thread(reader.read, self.batch)
+                for m in messages:
+                    fetched[(m.topic, m.partition)] = m.offset + 1
                 if messages:
                     ahead.append((self.decoder.decode([m.value for m in messages]), messages, dict(fetched)))
             if not ahead:
@@ -261,6 +249,8 @@ class Replay:
             if on_progress:
                 on_progress(self.progress)
         await asyncio.to_thread(self._flush, positions)
+        # the reader has fetched exactly this far: the next pass (after the switch) goes on from here
+        self._position = dict(fetched)
 
     def _project(self, messages: list[Any], decoded: list[Decoded]) -> None:
         for message, (kind, value) in zip(messages, decoded, strict=True):
@@ -277,15 +267,15 @@ class Replay:
             elif projector.project(self.services, name, record):
                 self.progress.projected += 1
 
-    def _flush(self, positions: dict[TopicPartition, int]) -> None:
+    def _flush(self, positions: dict[Partition, int]) -> None:
         self.services.flush()
         at, revision = datetime.now(UTC), time.time_ns()
-        rows = [[tp.topic, tp.partition, offset, at, revision] for tp, offset in positions.items()]
+        rows = [[topic, partition, offset, at, revision] for (topic, partition), offset in positions.items()]
         self.client.insert(
             "replay_checkpoints", rows, column_names=["topic", "partition", "next_offset", "at", "revision"]
         )
 
-    def _checkpoints(self) -> dict[tuple[str, int], int]:
+    def _checkpoints(self) -> dict[Partition, int]:
         result = self.client.query("SELECT topic, partition, next_offset FROM replay_checkpoints FINAL")
         return {(t, int(p)): int(o) for t, p, o in result.result_rows}
 

@@ -28,11 +28,14 @@ def _start(settings: Settings) -> None:
     registry()  # load the schemas before the first batch arrives
 
 
-def decode_batch(values: list[bytes]) -> list[Decoded]:
+def decode_batch(values: list[bytes | None]) -> list[Decoded]:
     """Runs in the decoder process: every message of a batch, in order."""
     assert _keys is not None, "the decoder process was not started by Decoder"
     decoded: list[Decoded] = []
     for value in values:
+        if value is None:
+            decoded.append(("unreadable", "an empty message (a tombstone)"))
+            continue
         try:
             decoded.append(("event", decode(registry(), _keys, value)))
         except KeyDestroyed:
@@ -50,7 +53,7 @@ class Decoder:
             1, mp_context=multiprocessing.get_context("spawn"), initializer=_start, initargs=(settings,)
         )
 
-    def decode(self, values: list[bytes]) -> asyncio.Future[list[Decoded]]:
+    def decode(self, values: list[bytes | None]) -> asyncio.Future[list[Decoded]]:
         """Start decoding a batch; await the result when it is needed."""
         return asyncio.wrap_future(self.pool.submit(decode_batch, values))
 
