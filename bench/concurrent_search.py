@@ -66,7 +66,7 @@ def bench_gateway_search(base: str, token: str, clients: int = 50, requests: int
 def bench_served_album(settings: Settings, work: Path, clips: int = 10_000, clients: int = 50) -> dict[str, Any]:
     """The same load on a 10,000-clip album: a second `reverie serve` whose stores hold the synthetic album of the
     search section (bench/memories.py), on topics of its own so that it shares the broker and nothing else."""
-    user = "bench-search"
+    user = memories.SEARCH_USER
     served = settings.with_(
         data_dir=work / "served-10k", http_port=settings.http_port + 17, topic_prefix="bench10k", app_id="bench10k"
     )

@@ -172,11 +172,12 @@ def synthetic_album(folder: Path, user: str, clips: int, frames: int) -> tuple[M
     return store, vectors
 
 
-def bench_search(
-    settings: Settings, work: Path, clips: int = 10_000, frames: int = 4, runs: int = 60
-) -> dict[str, Any]:
-    user = "bench-search"
-    store, vectors = synthetic_album(work / "search-10k", user, clips, frames)
+SEARCH_USER = "bench-search"
+
+
+def search_services(settings: Settings, folder: Path, clips: int, frames: int) -> Services:
+    """Services over a fresh synthetic album of ``clips`` clips (for SEARCH_USER), as the search code reads them."""
+    store, vectors = synthetic_album(folder, SEARCH_USER, clips, frames)
     services = Services(
         settings=settings,
         store=store,
@@ -188,8 +189,16 @@ def bench_search(
     embedder = factory.text()
     services.collections[collection_name(factory.visual_images().model_id)] = vectors
     services.collections[collection_name(embedder.model_id)] = open_vectors(
-        f"edge://{work / 'search-10k' / 'qdrant'}", embedder.model_id, embedder.size
+        f"edge://{folder / 'qdrant'}", embedder.model_id, embedder.size
     )
+    return services
+
+
+def bench_search(
+    settings: Settings, work: Path, clips: int = 10_000, frames: int = 4, runs: int = 60
+) -> dict[str, Any]:
+    user = SEARCH_USER
+    services = search_services(settings, work / "search-10k", clips, frames)
     now = datetime(2026, 1, 15, tzinfo=UTC)
     vocabulary = Vocabulary(cities=[c[0] for c in CITIES])
     kinds = {

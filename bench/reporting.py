@@ -73,12 +73,22 @@ HEADLINES: tuple[Headline, ...] = (
              goal=("<=", 3.0), baseline="full_reencode_baseline.min_s", baseline_label="full decode + re-encode",
              ratio="finished_vs_reencode_ratio"),
     Headline("memory", "cached_request_post.median_s", "the same memory again, from the cache (median)", "ms"),
-    Headline("gateway_search", "concurrent.requests_per_s", "gateway search, concurrent clients", "requests/s",
-             baseline="one_client.requests_per_s", baseline_label="one client", ratio="throughput_ratio"),
-    Headline("gateway_search", "concurrent.p95_s", "gateway search, concurrent clients (p95)", "ms",
-             baseline="one_client.p95_s", baseline_label="one client", ratio="p95_ratio"),
-    Headline("gateway_search", "concurrent.errors", "gateway search, concurrent clients: errors", "errors",
+    Headline("gateway_search", "concurrent.requests_per_s", "gateway search, 50 clients, 16-clip album",
+             "requests/s", goal=(">=", 250), baseline="one_client.requests_per_s", baseline_label="one client",
+             ratio="throughput_ratio"),
+    Headline("gateway_search", "concurrent.p95_s", "gateway search, 50 clients, 16-clip album (p95)", "ms",
+             goal=("<=", 0.3), baseline="one_client.p95_s", baseline_label="one client", ratio="p95_ratio"),
+    Headline("gateway_search", "concurrent.errors", "gateway search, 50 clients, 16-clip album: errors", "errors",
              goal=("<=", 0)),
+    Headline("gateway_search", "album_10k.concurrent.requests_per_s", "gateway search, 50 clients, 10,000 clips",
+             "requests/s", goal=(">=", 250), baseline="album_10k.one_client.requests_per_s",
+             baseline_label="one client", ratio="album_10k.throughput_ratio"),
+    Headline("gateway_search", "album_10k.concurrent.p95_s", "gateway search, 50 clients, 10,000 clips (p95)", "ms",
+             goal=("<=", 0.3)),
+    Headline("gateway_search", "album_10k.one_client.p95_s", "gateway search, one client, 10,000 clips (p95)", "ms",
+             goal=("<=", 0.02)),
+    Headline("gateway_search", "album_10k.concurrent.errors", "gateway search, 50 clients, 10,000 clips: errors",
+             "errors", goal=("<=", 0)),
     *(
         Headline("search", f"{kind}.p95_s", f"search 10,000 clips: {words} (p95)", "ms", goal=("<=", 0.05))
         for kind, words in SEARCH_KINDS.items()
@@ -153,23 +163,46 @@ def shown(value: float, unit: str) -> str:
     return f"{text}{unit}" if unit.startswith("×") else f"{text} {unit}".strip()
 
 
+def remember_before(results: dict[str, Any], sections: set[str]) -> None:
+    """Before ``sections`` are measured again in a run merged into an earlier one: keep that run's headline figures
+    of them under "before" (with when they were measured), so the report shows each figure beside the last."""
+    before = results.setdefault("before", {})
+    dates = results.get("sections_measured_at") or {}
+    for h in HEADLINES:
+        value = lookup(results, h.section, h.path)
+        if h.section in sections and value is not None:
+            kept = before.setdefault(h.section, {"measured_at": dates.get(h.section), "figures": {}})
+            kept["measured_at"] = dates.get(h.section)
+            kept["figures"][h.path] = value
+
+
+def _before(results: dict[str, Any], h: Headline) -> str:
+    kept = (results.get("before") or {}).get(h.section) or {}
+    value = (kept.get("figures") or {}).get(h.path)
+    return "" if value is None else shown(float(value), h.unit)
+
+
 def _row(results: dict[str, Any], h: Headline) -> list[str]:
     goal = f"{'≤' if h.goal[0] == '<=' else '≥'} {shown(h.goal[1], h.unit)}" if h.goal else ""
     value = lookup(results, h.section, h.path)
     if value is None:
-        return [h.label, NOT_MEASURED, "", "", goal, "—"]
+        return [h.label, NOT_MEASURED, _before(results, h), "", "", goal, "—"]
     baseline = ""
     if h.baseline:
         base = lookup(results, h.section, h.baseline)
         baseline = f"{h.baseline_label}: {NOT_MEASURED if base is None else shown(base, h.unit)}"
     ratio = lookup(results, h.section, h.ratio) if h.ratio else None
     verdict = "—" if h.goal is None else ("yes" if met(value, h.goal) else "**no**")
-    return [h.label, shown(value, h.unit), baseline, "" if ratio is None else f"{number(ratio)}×", goal, verdict]
+    ratio_shown = "" if ratio is None else f"{number(ratio)}×"
+    return [h.label, shown(value, h.unit), _before(results, h), baseline, ratio_shown, goal, verdict]
 
 
 def table(results: dict[str, Any]) -> list[str]:
     """The Markdown lines of the figures table, one row per headline."""
-    lines = ["| figure | value | baseline | ratio | goal | met? |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| figure | value | before | baseline | ratio | goal | met? |",
+        "|---|---|---|---|---|---|---|",
+    ]
     lines += ["| " + " | ".join(_row(results, h)) + " |" for h in HEADLINES]
     return lines
 
@@ -232,6 +265,29 @@ def _goals_of(section: str, timings: list[str]) -> dict[str, float]:
     return goals
 
 
+def profile_lines(profile: Any) -> list[str]:
+    """The profile section (bench/profile.py) as a table per request: where the milliseconds go."""
+    if not isinstance(profile, dict):
+        return []
+    lines = ["", "## Where a search's and a memory plan's milliseconds go", "", str(profile.get("note", "")), ""]
+    for label, body in profile.items():
+        if not isinstance(body, dict):
+            continue
+        stages = body.get("stages_ms")
+        if not stages:
+            lines += [f"- {label}: {number(body['median_ms'])} ms (median)"]
+            continue
+        shown_ms = sum(stages.values())
+        lines += ["", f'**{label}** ("{body["text"]}"): {number(body["median_ms"])} ms a request (median)', ""]
+        lines += ["| stage | ms | share |", "|---|---|---|"]
+        lines += [f"| {stage} | {number(ms)} | {ms / body['median_ms']:.0%} |" for stage, ms in stages.items()]
+        rest = max(0.0, body["median_ms"] - shown_ms)
+        lines += [
+            f"| the rest (ranking, Python between the stages) | {number(rest)} | {rest / body['median_ms']:.0%} |"
+        ]
+    return lines
+
+
 def write_report(results: dict[str, Any], out_dir: Path) -> list[Path]:
     """report.md and one latency PNG per section with samples into ``out_dir``; returns the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -262,7 +318,15 @@ def write_report(results: dict[str, Any], out_dir: Path) -> list[Path]:
         *table(results),
         "",
         "Ratios are each bench's own (`results.json`, `bench/*.py` say which way round); "
-        "the baseline is measured in the same run.",
+        "the baseline is measured in the same run; *before* is the figure of the earlier run this one was merged "
+        "into (`--merge`), when it measured that section again"
+        + (
+            " ("
+            + "; ".join(f"{s}: {b.get('measured_at')}" for s, b in sorted((results.get("before") or {}).items()))
+            + ")."
+            if results.get("before")
+            else "."
+        ),
     ]
     dates = results.get("sections_measured_at") or {}
     if len({d for d in dates.values() if d}) > 1:  # a run of some sections merged into an earlier one
@@ -277,6 +341,7 @@ def write_report(results: dict[str, Any], out_dir: Path) -> list[Path]:
         ]
     if missing:
         lines += ["", f"Not measured in this run (step skipped or failed): {', '.join(missing)}."]
+    lines += profile_lines(results.get("profile"))
     lines += ["", "## Latency distributions", ""]
     lines += [f"- [{p.name}]({p.name}): {', '.join(labels)}" for p, labels in plots] or ["- none recorded"]
     report = out_dir / "report.md"

@@ -23,12 +23,22 @@ from typing import Any
 
 import av
 
-from bench import concurrent_search, install, load, memories, relevance_album, replay_rate, scale_out, understanding
+from bench import (
+    concurrent_search,
+    install,
+    load,
+    memories,
+    profile,
+    relevance_album,
+    replay_rate,
+    scale_out,
+    understanding,
+)
 from bench.measure import cpu_seconds as _cpu
 from bench.measure import summary as _summary
 from bench.measure import timed as _timed
 from bench.reencode import reencode
-from bench.reporting import write_report
+from bench.reporting import remember_before, write_report
 from core.settings import Settings
 from gateway import auth
 from gateway.client import Client
@@ -190,7 +200,7 @@ def bench_upload(
 
 SECTIONS = (
     "install", "understanding", "render", "probe", "prepare", "enrichment", "memory", "gateway_search", "search",
-    "relevance", "upload", "load", "startup", "replay", "scale",
+    "relevance", "upload", "load", "startup", "replay", "scale", "profile",
 )  # fmt: skip
 SERVED = {"memory", "gateway_search", "search", "relevance", "upload", "load"}  # need `reverie serve` running
 
@@ -217,6 +227,7 @@ def run(
     report.setdefault("sections_measured_at", {s: report.get("measured_at") for s in SECTIONS if s in report})
     report.update(machine={"cpus": os.cpu_count(), "python": platform.python_version(), "pyav": av.__version__})
     report["measured_at"] = now
+    remember_before(report, chosen)
     steps: dict[str, Any] = {
         "install": install.bench_install,
         "understanding": understanding.bench_understanding,
@@ -224,6 +235,7 @@ def run(
         "probe": lambda: bench_probe(clips, repeat),
         "prepare": lambda: bench_prepare(clips, work, repeat),
         "enrichment": lambda: bench_enrichment(clips, work),
+        "profile": lambda: profile.bench_profile(settings, work),
     }
     for name, step in steps.items():
         if name in chosen:

@@ -51,6 +51,11 @@ def full_results() -> dict[str, Any]:
             "concurrent": {"clients": 50, "requests_per_s": 37.6, "errors": 0, **runs(1.25, 1.61, 1.3)},
             "throughput_ratio": 1.31,
             "p95_ratio": 32.9,
+            "album_10k": {
+                "one_client": {"clients": 1, "requests_per_s": 66.0, "errors": 0, **runs(0.005, 0.027, 0.016)},
+                "concurrent": {"clients": 50, "requests_per_s": 95.0, "errors": 0, **runs(0.2, 0.64, 0.5)},
+                "throughput_ratio": 1.44,
+            },
         },
         "search": {
             "clips": 10_000,
@@ -109,13 +114,13 @@ def full_results() -> dict[str, Any]:
     }
 
 
-def rows(markdown: str) -> dict[str, list[str]]:
-    """The figures table by figure label: value, baseline, ratio, goal, met?"""
+def rows(markdown: str, before: bool = False) -> dict[str, list[str]]:
+    """The figures table by figure label: value, baseline, ratio, goal, met? (and the figure before, if asked)"""
     found = {}
     for line in markdown.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if line.startswith("| ") and len(cells) == 6 and cells[0] != "figure":
-            found[cells[0]] = cells[1:]
+        if line.startswith("| ") and len(cells) == 7 and cells[0] != "figure":
+            found[cells[0]] = [cells[2]] if before else [cells[1], *cells[3:]]
     return found
 
 
@@ -160,8 +165,8 @@ def test_every_headline_has_its_value_baseline_ratio_goal_and_verdict(tmp_path: 
         "4×",
     ]
     assert table["enrichment: places (GPS → place)"][0] == "2,103 lookups / CPU s"
-    assert table["gateway search, concurrent clients (p95)"][:3] == ["1,610 ms", "one client: 49 ms", "32.9×"]
-    assert table["gateway search, concurrent clients: errors"] == ["0 errors", "", "", "≤ 0 errors", "yes"]
+    assert table["gateway search, 50 clients, 16-clip album (p95)"][:3] == ["1,610 ms", "one client: 49 ms", "32.9×"]
+    assert table["gateway search, 50 clients, 16-clip album: errors"] == ["0 errors", "", "", "≤ 0 errors", "yes"]
     assert table["prepare speed"] == ["4.39× real time", "", "", "≥ 1× real time", "yes"]
 
     plots = {p.name for p in written if p.suffix == ".png"}
@@ -292,3 +297,34 @@ def test_the_bench_refuses_a_section_it_does_not_know(tmp_path: Path):
 
     with pytest.raises(ValueError, match="unknown bench sections: nope"):
         run.run(Settings(data_dir=tmp_path), tmp_path / "out.json", only={"nope", "render"})
+
+
+def test_a_merged_run_shows_each_figure_it_measured_again_beside_the_one_before(tmp_path: Path):
+    results = full_results()
+    results["sections_measured_at"] = {"replay": "2026-11-24T10:00:00+00:00", "memory": "2026-11-24T10:00:00+00:00"}
+    reporting.remember_before(results, {"replay"})  # the run measures replay again, not memory
+    results["replay"]["batched"]["events_per_s"] = 30_000.0
+    reporting.write_report(results, tmp_path)
+    markdown = (tmp_path / "report.md").read_text()
+    before = rows(markdown, before=True)
+    assert before["replay into ClickHouse + Qdrant (batched projection)"] == ["25,000 events/s"]
+    assert rows(markdown)["replay into ClickHouse + Qdrant (batched projection)"][0] == "30,000 events/s"
+    assert before["2-minute memory: requested → first playable (p95)"] == [""]  # not measured again
+    assert "replay: 2026-11-24T10:00:00+00:00" in markdown
+
+
+def test_the_profile_shows_where_each_request_s_milliseconds_go(tmp_path: Path):
+    results = full_results()
+    results["profile"] = {
+        "search: words only": {"text": "sunset", "median_ms": 10.0, "stages_ms": {"embed": 1.0, "vectors": 6.0}},
+        "album snapshot read (after a write of the user)": {"median_ms": 150.0},
+        "note": "median per request",
+    }
+    reporting.write_report(results, tmp_path)
+    markdown = (tmp_path / "report.md").read_text()
+    assert '**search: words only** ("sunset"): 10 ms a request (median)' in markdown
+    assert (
+        "| vectors | 6 | 60% |" in markdown
+        and "| the rest (ranking, Python between the stages) | 3 | 30% |" in markdown
+    )
+    assert "- album snapshot read (after a write of the user): 150 ms (median)" in markdown
