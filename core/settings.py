@@ -42,6 +42,7 @@ class Settings:
     # redis://host:port/db shares them between workers and gateways (distributed). Albums held per process:
     cache_url: str = ""
     cached_albums: int = 64
+    read_threads: int = 0  # threads answering searches in a gateway process; 0: one per core (gateway/reads.py)
     # S3
     s3_endpoint: str = "127.0.0.1:8333"
     s3_access_key: str = "reverie"

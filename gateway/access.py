@@ -9,9 +9,9 @@ The latency histogram is labelled by the route's function, not the path, so its 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,7 +27,7 @@ def request_id(headers: list[tuple[bytes, bytes]]) -> str:
             sent = value.decode("latin-1")
             if SENSIBLE.fullmatch(sent):
                 return sent
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # uuid4().hex without the UUID object: a twentieth of a search's CPU under load
 
 
 class AccessLog:

@@ -36,6 +36,7 @@ from gateway.errors import ApiError, api_error, http_error, os_error
 from gateway.guard import DeviceRegistrations, Guard
 from gateway.memories import create_memory, get_memory, list_memories, memory_events, memory_playlist
 from gateway.openapi import openapi
+from gateway.reads import read_pool
 from gateway.resumable import PartialUploads
 from streams.runtime.services import Services
 
@@ -105,6 +106,7 @@ def create_app(services: Services) -> Starlette:
         exception_handlers={ApiError: api_error, HTTPException: http_error, OSError: os_error},
     )
     app.state.services = services
+    app.state.reads = read_pool(services.settings)
     app.state.devices = DeviceRegistrations()
     app.state.uploads = PartialUploads(services.settings.data_dir / "uploads", services.settings.upload_expiry_seconds)
     return app

@@ -13,6 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from core.clock import utcnow
 from core.shipped import ModelMissing
 from gateway import auth
 from gateway.bodies import body_to_file, json_object
@@ -122,7 +123,7 @@ async def _act(services: Services, user: str, device: str | None, intent: Intent
             return 200, result["error"], result
         return status, "Here it is." if result.get("cached") else "Making your memory video now.", result
     if intent.kind == "search":
-        status, result = await find_moments(services, user, intent.subject, SEARCH_RESULTS)
+        status, result = await asyncio.to_thread(find_moments, services, user, intent.subject, SEARCH_RESULTS, utcnow())
         if status == 422:
             return 200, result["error"], result
         found = len(result["results"])

@@ -101,6 +101,7 @@ def serve(settings: Settings, gateway: bool = True, loglevel: str = "info") -> N
         threading.Thread(target=_warm, name="warm-models", daemon=True).start()
     streams = StreamApp(settings)
     services = Services.open(settings, streams.send)
+    services.optimize_vectors()  # before anything reads or writes: it holds the GIL while it indexes
     streams.attach(services)
     # Without the gateway a worker still answers /metrics (and /healthz), on its own port.
     served = Gateway(services) if gateway else Gateway(services, metrics_app(services), settings.metrics_port)

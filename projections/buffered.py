@@ -142,6 +142,10 @@ class BufferedVectors:
     def ping(self) -> None:
         self.inner.ping()
 
+    def optimize(self) -> bool:
+        self.flush()
+        return self.inner.optimize()
+
     def close(self) -> None:
         self.flush()
         self.inner.close()

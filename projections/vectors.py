@@ -46,6 +46,7 @@ class VectorStore(Protocol):
     def upsert_many(self, user_id: str, items: list[tuple[str, list[float], dict[str, Any]]]) -> None: ...
     def points(self, user_id: str | None = None) -> list[tuple[str, dict[str, Any]]]: ...
     def ping(self) -> None: ...
+    def optimize(self) -> bool: ...
     def close(self) -> None: ...
 
 
@@ -236,6 +237,14 @@ class EdgeVectors(_Vectors):
             records, offset = self.shard.scroll(request)
         return [(str(r.id), dict(r.payload or {})) for r in records], offset
 
+    def optimize(self) -> bool:
+        """Index what is not indexed yet (HNSW over the points written since the last time), blocking: qdrant-edge
+        optimises only when asked, and a search over 40,000 unindexed frames took 4-6 ms, indexed 1-3 ms. It holds
+        the GIL throughout (7 s for 20,000 new points on this machine), so it runs where nothing waits: when the
+        worker starts, before the gateway listens. Nothing new: it returns at once."""
+        with self._lock:
+            return bool(self.shard.optimize())
+
     def close(self) -> None:
         with self._lock:
             self.shard.flush()
@@ -348,6 +357,9 @@ class ServerVectors(_Vectors):
             with_vectors=False,
         )
         return [(str(r.id), dict(r.payload or {})) for r in records], offset
+
+    def optimize(self) -> bool:
+        return False  # a Qdrant server indexes by itself, in its own threads
 
     def close(self) -> None:
         self.client.close()

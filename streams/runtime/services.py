@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,6 +137,16 @@ class Services:
         for name, found in open_collections(self.settings.qdrant, opened, self.version).items():
             self.collections[name] = self._opened(found)
         return [self.vectors, *(s for s in self.collections.values() if s is not self.vectors)]
+
+    def optimize_vectors(self) -> int:
+        """Index every collection's unindexed points (see EdgeVectors.optimize); how many collections did work."""
+        indexed = 0
+        for vectors in self.every_collection():
+            started = time.monotonic()
+            if vectors.optimize():
+                indexed += 1
+                log.info("indexed the new points of %s in %.1f s", vectors.name, time.monotonic() - started)
+        return indexed
 
     def _opened(self, store: VectorStore) -> VectorStore:
         """A collection as this process uses it (a replay holds its writes: streams/replay.py)."""

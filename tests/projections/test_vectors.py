@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from qdrant_client import QdrantClient
 
@@ -53,3 +54,25 @@ def test_one_collection_per_model():
     assert collection_name("rgb-histogram-4x4x4/1") == "rgb_histogram_4x4x4_1"
     with pytest.raises(ValueError, match="DSN"):
         open_vectors("redis://x", "m", 4)
+
+
+def test_optimizing_indexes_new_points_and_finds_the_same_nearest(tmp_path: Path):
+    rng = np.random.default_rng(3)
+    store = open_vectors(f"edge://{tmp_path}", "toy-model/1", 384)
+    assert isinstance(store, EdgeVectors)
+    try:
+        vectors = rng.normal(size=(8000, 384))
+        for at in range(0, len(vectors), 2000):
+            store.upsert_points(
+                [("alice", f"c{i}", list(vectors[i]), {"capture_id": f"c{i}"}) for i in range(at, at + 2000)]
+            )
+        asked = [list(vectors[i] + rng.normal(scale=0.05, size=384)) for i in (7, 4321, 7999)]
+        before = [[h[2]["capture_id"] for h in store.search("alice", q, limit=3)] for q in asked]
+        assert store.shard.info().indexed_vectors_count == 0  # qdrant-edge indexes only when asked
+        assert store.optimize() is True
+        assert store.shard.info().indexed_vectors_count >= 8000
+        after = [[h[2]["capture_id"] for h in store.search("alice", q, limit=3)] for q in asked]
+        assert [b[0] for b in before] == [a[0] for a in after] == ["c7", "c4321", "c7999"]
+        assert store.optimize() is False  # nothing new
+    finally:
+        store.close()
