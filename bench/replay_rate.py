@@ -100,16 +100,22 @@ def bench_replay(
     settings: Settings, work: Path, events: int = 1_000_000, baseline_events: int = 5_000
 ) -> dict[str, Any]:
     """Produce ``events`` synthetic events to fresh topics, replay them batched, and row at a time on a prefix."""
+    stamp = int(time.time())
+    # A bucket of its own each run: it holds the users' keys, wrapped by this run's master key (in the data folder)
     run = settings.with_(
-        data_dir=work / "replay", topic_prefix=f"bench-replay-{int(time.time())}", s3_bucket="bench-replay"
+        data_dir=work / "replay", topic_prefix=f"bench-replay-{stamp}", s3_bucket=f"bench-replay-{stamp}"
     )
     shutil.rmtree(run.data_dir, ignore_errors=True)
-    BlobStore(run).ensure_bucket()
-    started = time.perf_counter()
-    sent = asyncio.run(produce_log(run, Log().events(events), events))
-    produce_s = time.perf_counter() - started
-    row = replay_once(run, buffered=False, limit=baseline_events)
-    batched = replay_once(run, buffered=True)
+    blobs = BlobStore(run)
+    blobs.ensure_bucket()
+    try:
+        started = time.perf_counter()
+        sent = asyncio.run(produce_log(run, Log().events(events), events))
+        produce_s = time.perf_counter() - started
+        row = replay_once(run, buffered=False, limit=baseline_events)
+        batched = replay_once(run, buffered=True)
+    finally:
+        blobs.remove_prefix("")
     return {
         "events": sent,
         "produce_events_per_s": round(sent / produce_s, 1),

@@ -16,6 +16,7 @@ import os
 import platform
 import statistics
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -228,6 +229,14 @@ def run(
     report.update(machine={"cpus": os.cpu_count(), "python": platform.python_version(), "pyav": av.__version__})
     report["measured_at"] = now
     remember_before(report, chosen)
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    def record(name: str, measure: Callable[[], Any]) -> None:
+        # written after every section: a step failing late (the replay comes last) keeps what was measured before it
+        report[name] = measure()
+        report["sections_measured_at"][name] = now
+        out.write_text(json.dumps(report, indent=2))
+
     steps: dict[str, Any] = {
         "install": install.bench_install,
         "understanding": understanding.bench_understanding,
@@ -239,8 +248,7 @@ def run(
     }
     for name, step in steps.items():
         if name in chosen:
-            report[name] = step()
-            report["sections_measured_at"][name] = now
+            record(name, step)
     if chosen & SERVED:
         stack.up(settings)
         stack.wait_ready(settings)
@@ -264,19 +272,14 @@ def run(
         }
         for name, step in served.items():
             if name in chosen:
-                report[name] = step()
-                report["sections_measured_at"][name] = now
+                record(name, step)
         server.stop(settings)
     if "startup" in chosen:
-        report["startup"] = install.bench_startup(settings)
-        report["sections_measured_at"]["startup"] = now
+        record("startup", lambda: install.bench_startup(settings))
     if "replay" in chosen:
-        report["replay"] = replay_rate.bench_replay(settings, work)
-        report["sections_measured_at"]["replay"] = now
+        record("replay", lambda: replay_rate.bench_replay(settings, work))
     if "scale" in chosen:
-        report["scale"] = scale_out.bench_scale(settings, clips, work)
-        report["sections_measured_at"]["scale"] = now
-    out.parent.mkdir(parents=True, exist_ok=True)
+        record("scale", lambda: scale_out.bench_scale(settings, clips, work))
     out.write_text(json.dumps(report, indent=2))
     try:
         written = write_report(report, out.parent)
