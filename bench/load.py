@@ -225,7 +225,7 @@ async def _logged(settings: Settings, users: set[str]) -> dict[str, Counter[str]
     keys = sealing.keyring(settings)
     seen: dict[str, set[tuple[str, str]]] = {}
     async for message in topics.read_all(settings, ["captures", "media", "memories"]):
-        if message.key is None or message.key.decode() not in users:
+        if message.key is None or message.value is None or message.key.decode() not in users:
             continue
         name, event = sealing.decode(registry(), keys, message.value)
         subject = str(event.get("capture_id") or event.get("memory_id"))

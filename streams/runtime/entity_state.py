@@ -64,6 +64,9 @@ async def latest(settings: Settings, keyring: Keyring) -> dict[str, dict[str, An
     """Every user's current entity state, read from the start of the compacted topic to its end."""
     states: dict[str, dict[str, Any]] = {}
     async for message in topics.read_all(settings, [TOPIC]):
+        if message.key is None:  # never written so (publish keys by user); nothing says whose it would be
+            log.warning("entity state without a key at %s/%d@%d: skipped", TOPIC, message.partition, message.offset)
+            continue
         _apply(states, keyring, message.key, message.value)
     return states
 

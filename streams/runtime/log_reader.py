@@ -24,6 +24,7 @@ class Record(NamedTuple):
     partition: int
     offset: int
     value: bytes | None
+    key: bytes | None = None
 
 
 class LogReader:
@@ -80,9 +81,20 @@ class LogReader:
                     continue
                 raise KafkaException(error)
             records.append(
-                Record(str(message.topic()), int(message.partition() or 0), int(message.offset() or 0), message.value())
+                Record(
+                    str(message.topic()),
+                    int(message.partition() or 0),
+                    int(message.offset() or 0),
+                    message.value(),
+                    message.key(),
+                )
             )
         return records
+
+    def positions(self, parts: list[Partition]) -> dict[Partition, int]:
+        """The offset each assigned partition reads next (-1001, librdkafka's "invalid", before its first fetch)."""
+        found = self.consumer.position([TopicPartition(t, p) for t, p in parts])
+        return {(tp.topic, tp.partition): int(tp.offset) for tp in found}
 
     def close(self) -> None:
         self.consumer.close()

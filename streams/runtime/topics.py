@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from core.settings import Settings
+from streams.runtime.log_reader import LogReader, Record
 from streams.runtime.services import TOPICS
 
 log = logging.getLogger("reverie.topics")
@@ -50,23 +50,25 @@ def topic_configs(settings: Settings) -> list[NewTopic]:
     ]
 
 
-async def read_all(settings: Settings, names: list[str]) -> AsyncIterator[Any]:
-    """Every message of these topics (names without the prefix), from the start to their end as of now."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
-    await consumer.start()
+async def read_all(settings: Settings, names: list[str]) -> AsyncIterator[Record]:
+    """Every message of these topics (names without the prefix), from the start to their end as of now: a bulk
+    read, so through librdkafka (log_reader.py), in a thread, a batch at a time."""
+    reader = await asyncio.to_thread(LogReader, settings, "read-all")
     try:
-        parts = await partitions(consumer, [settings.topic(n) for n in names])
-        consumer.assign(parts)
-        await consumer.seek_to_beginning(*parts)
-        ends = await consumer.end_offsets(parts)
-        behind = {tp for tp, end in ends.items() if end > 0}
-        while behind:
-            for messages in (await consumer.getmany(*behind, timeout_ms=1000)).values():
-                for message in messages:
-                    yield message
-            behind = {tp for tp in behind if await consumer.position(tp) < ends[tp]}
+        full = [settings.topic(n) for n in names]
+        bounds = await asyncio.to_thread(lambda: reader.bounds(reader.partitions(full)))
+        ends = {part: high for part, (low, high) in bounds.items() if high > low}
+        reader.assign({part: bounds[part][0] for part in ends})
+        while ends:
+            for record in await asyncio.to_thread(reader.read, 10_000):
+                if record.offset < ends.get((record.topic, record.partition), 0):  # not what came after "now"
+                    yield record
+            # by position, not by the last offset seen: a compacted or transactional log can end in a gap
+            for part, position in (await asyncio.to_thread(reader.positions, list(ends))).items():
+                if position >= ends[part]:
+                    del ends[part]
     finally:
-        await consumer.stop()
+        await asyncio.to_thread(reader.close)
 
 
 async def partitions(consumer: AIOKafkaConsumer, names: list[str]) -> list[TopicPartition]:

@@ -113,11 +113,15 @@ def test_read_all_reads_every_message_of_the_topics_up_to_now(broker_settings: S
     produce(settings, "captures", [(b"u%d" % (i % 3), b"c%d" % i) for i in range(7)])
     produce(settings, "media", [(b"u", b"m0")])
 
-    async def collect(names: list[str]) -> list[tuple[str, bytes]]:
-        return [(m.topic, m.value) async for m in topics.read_all(settings, names)]
+    async def collect(names: list[str]) -> list[tuple[str, bytes | None, bytes | None]]:
+        return [(m.topic, m.key, m.value) async for m in topics.read_all(settings, names)]
 
     messages = asyncio.run(collect(["captures", "media", "people"]))  # people is empty
-    assert sorted(v for t, v in messages if t == settings.topic("captures")) == sorted(b"c%d" % i for i in range(7))
-    assert [v for t, v in messages if t == settings.topic("media")] == [b"m0"]
+    captured = sorted((k, v) for t, k, v in messages if t == settings.topic("captures"))
+    assert captured == sorted((b"u%d" % (i % 3), b"c%d" % i) for i in range(7))
+    assert [(k, v) for t, k, v in messages if t == settings.topic("media")] == [(b"u", b"m0")]
     assert len(messages) == 8
     assert asyncio.run(collect(["people"])) == []
+    # what comes after the read began is not part of it: a second read sees it
+    produce(settings, "media", [(b"u", b"m1")])
+    assert [v for t, _, v in asyncio.run(collect(["media"]))] == [b"m0", b"m1"]
