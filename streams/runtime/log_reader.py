@@ -91,11 +91,6 @@ class LogReader:
             )
         return records
 
-    def positions(self, parts: list[Partition]) -> dict[Partition, int]:
-        """The offset each assigned partition reads next (-1001, librdkafka's "invalid", before its first fetch)."""
-        found = self.consumer.position([TopicPartition(t, p) for t, p in parts])
-        return {(tp.topic, tp.partition): int(tp.offset) for tp in found}
-
     def close(self) -> None:
         self.consumer.close()
         self._offsets.close()

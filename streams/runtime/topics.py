@@ -59,14 +59,13 @@ async def read_all(settings: Settings, names: list[str]) -> AsyncIterator[Record
         bounds = await asyncio.to_thread(lambda: reader.bounds(reader.partitions(full)))
         ends = {part: high for part, (low, high) in bounds.items() if high > low}
         reader.assign({part: bounds[part][0] for part in ends})
-        while ends:
+        while ends:  # done with a partition at its last offset, as a replay is (no transactions leave gaps)
             for record in await asyncio.to_thread(reader.read, 10_000):
-                if record.offset < ends.get((record.topic, record.partition), 0):  # not what came after "now"
+                part = (record.topic, record.partition)
+                if record.offset < ends.get(part, 0):  # what came after "now" is not part of the read
                     yield record
-            # by position, not by the last offset seen: a compacted or transactional log can end in a gap
-            for part, position in (await asyncio.to_thread(reader.positions, list(ends))).items():
-                if position >= ends[part]:
-                    del ends[part]
+                    if record.offset + 1 >= ends[part]:
+                        del ends[part]
     finally:
         await asyncio.to_thread(reader.close)
 
