@@ -111,9 +111,10 @@ class BufferedVectors:
         limit: int,
         captures: list[str] | None = None,
         exclude: list[str] | None = None,
+        least: float | None = None,
     ) -> list[tuple[str, float, dict[str, Any]]]:
         self.flush()
-        return self.inner.search(user_id, vector, limit, captures, exclude)
+        return self.inner.search(user_id, vector, limit, captures, exclude, least)
 
     def vectors_of(self, user_id: str, capture_id: str) -> list[tuple[dict[str, Any], list[float]]]:
         self.flush()

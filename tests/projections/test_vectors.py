@@ -23,6 +23,9 @@ def exercise(store) -> None:
     assert [h[2]["capture_id"] for h in hits] == ["c1", "c2"]
     assert all(h[2]["user_id"] == "alice" for h in hits)
     assert hits[0][1] > hits[1][1]
+    # a floor: only what scores at least that (cosine 0.99 for c1, 0.11 for c2), and a floor nothing reaches
+    assert [h[2]["capture_id"] for h in store.search("alice", [0.9, 0.1, 0.0, 0.0], limit=5, least=0.5)] == ["c1"]
+    assert store.search("alice", [0.0, 0.0, 1.0, 0.0], limit=5, least=0.1) == []
     # "more like this": one capture's own vectors, and a search that leaves that capture out
     assert [(p["capture_id"], v) for p, v in store.vectors_of("alice", "c2")] == [("c2", [0.0, 1.0, 0.0, 0.0])]
     assert store.vectors_of("alice", "c3") == []
