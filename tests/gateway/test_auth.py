@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.settings import DEVELOPMENT_TOKEN_KEYS, Settings
+from gateway import auth
 from gateway.auth import (
     ALGORITHM,
     MIN_SECRET_BYTES,
@@ -36,6 +37,22 @@ def test_the_first_key_signs_and_every_listed_key_verifies():
     old = issue(Settings(token_keys="k1:an-old-secret-of-at-least-32-bytes"), "alice")
     assert verify(SETTINGS, old).user_id == "alice"  # signed before the rotation: still good
     assert verify(Settings(token_keys="k2:a-new-secret-of-at-least-32-bytes!"), old) is None  # the old key was dropped
+
+
+def test_a_token_is_checked_once_until_it_expires(monkeypatch):
+    monkeypatch.setattr(auth, "LEEWAY_S", 0)
+    token = issue(SETTINGS, "carol", ttl_s=2)
+    assert verify(SETTINGS, token).user_id == "carol"
+
+    def no_second_check(*args, **kwargs):
+        raise AssertionError("checked again")
+
+    with monkeypatch.context() as m:
+        m.setattr(jwt, "decode", no_second_check)
+        assert verify(SETTINGS, token).user_id == "carol"  # from memory
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    time.sleep(max(0.0, expires - time.time()) + 0.1)
+    assert verify(SETTINGS, token) is None  # remembered, yet expired all the same
 
 
 def _claims(**changes):
