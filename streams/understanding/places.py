@@ -92,6 +92,13 @@ def _words(name: str) -> str:
     return r"\W+".join(re.escape(w).replace("'", "'?") for w in _WORD.findall(fold(name)))
 
 
+@lru_cache(maxsize=8192)
+def _alone(name: str, spoken: bool = False) -> re.Pattern[str]:
+    """``name`` standing alone, not inside a longer word; ``spoken``: with what _words tolerates. Compiled once:
+    every request tries every country and US state, more patterns than re's own cache holds."""
+    return re.compile(rf"(?<![\w']){_words(name) if spoken else re.escape(name)}(?![\w'])")
+
+
 def take_own_place(rest: str, places: list[dict[str, Any]]) -> tuple[PlaceRef | None, str]:
     """The user's own places (with their aliases): before people, so "grandma's" is the place, not grandma."""
     spoken: list[tuple[str, dict[str, Any]]] = []
@@ -126,7 +133,7 @@ def take_place(
     folded = folded_in_place(rest)
     visited = {fold(_name(c)): c for c in cities}
     for key, city in sorted(visited.items(), key=lambda item: -len(item[0])):
-        if (match := re.search(rf"(?<![\w']){_words(key)}(?![\w'])", folded)) is not None:
+        if (match := _alone(key, spoken=True).search(folded)) is not None:
             name = _name(city)
             known = find_city(name)
             known = known if known and fold(known.name) == key else None
@@ -138,7 +145,7 @@ def take_place(
     for region in regions:
         name = region.get("region") or ""
         if name and fold(name) not in visited:
-            if (match := re.search(rf"(?<![\w']){_words(name)}(?![\w'])", folded)) is not None:
+            if (match := _alone(name, spoken=True).search(folded)) is not None:
                 return PlaceRef(name, "region", name, region["country_code"]), _cut(rest, match)
     return _gazetteer(rest)
 
@@ -154,7 +161,7 @@ def _country_of_region(name: str, regions: list[dict[str, Any]]) -> str | None:
 def _gazetteer(rest: str) -> tuple[PlaceRef | None, str]:
     folded = folded_in_place(rest)
     for said, code in COUNTRY_ALIASES.items():  # "Holland" is the country, not Holland, Michigan
-        if (match := re.search(rf"(?<![\w']){re.escape(said)}(?![\w'])", folded)) is not None:
+        if (match := _alone(said).search(folded)) is not None:
             return PlaceRef(match[0], "country", _country_names()[code], code), _cut(rest, match)
     city = find_city(rest)
     state = _first(folded, _us_states())
@@ -178,7 +185,7 @@ def _gazetteer(rest: str) -> tuple[PlaceRef | None, str]:
     if region is not None:
         return region, rest
     for said, code in _countries().items():
-        if (match := re.search(rf"(?<![\w']){re.escape(said)}(?![\w'])", folded)) is not None:
+        if (match := _alone(said).search(folded)) is not None:
             return PlaceRef(match[0], "country", _country_names()[code], code), _cut(rest, match)
     return _town(rest)
 
@@ -224,7 +231,7 @@ def _first_name(name: str) -> bool:
 
 def _first(folded: str, names: dict[str, str]) -> tuple[re.Match[str], str] | None:
     for name in names:
-        if (match := re.search(rf"(?<![\w']){re.escape(name)}(?![\w'])", folded)) is not None:
+        if (match := _alone(name).search(folded)) is not None:
             return match, name
     return None
 
