@@ -38,6 +38,9 @@ class Settings:
     # Stores. Empty DSNs mean "embedded, under data_dir".
     clickhouse_dsn: str = ""
     qdrant_dsn: str = ""
+    # qdrant-edge in a process of its own (projections/vector_host.py): its queries hold that process's interpreter
+    # lock, not the one answering requests. false: in the process that opens the stores.
+    vector_process: bool = True
     # The read side's caches (projections/snapshot.py): empty keeps their change counters in the process (embedded);
     # redis://host:port/db shares them between workers and gateways (distributed). Albums held per process:
     cache_url: str = ""

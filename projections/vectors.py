@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -66,9 +67,14 @@ def _suffix(version: int) -> str:
     return "" if version == 0 else f"_v{version}"
 
 
-def open_vectors(dsn: str, model: str, size: int, version: int = 0) -> VectorStore:
+# How a qdrant-edge collection is opened, from its folder, model and size: EdgeVectors in this process, or
+# projections/vector_host.py's HostedVectors
+EdgeOpener = Callable[[Path, str, int], VectorStore]
+
+
+def open_vectors(dsn: str, model: str, size: int, version: int = 0, edge: EdgeOpener | None = None) -> VectorStore:
     if dsn.startswith("edge://"):
-        return EdgeVectors(_edge_root(dsn, version) / collection_name(model), model, size)
+        return (edge or EdgeVectors)(_edge_root(dsn, version) / collection_name(model), model, size)
     if dsn.startswith(("http://", "https://")):
         from qdrant_client import QdrantClient  # noqa: PLC0415
 
@@ -76,12 +82,14 @@ def open_vectors(dsn: str, model: str, size: int, version: int = 0) -> VectorSto
     raise ValueError(f"unsupported Qdrant DSN {dsn!r}: use edge:///path or http(s)://host:port")
 
 
-def open_collections(dsn: str, skip: frozenset[str] = frozenset(), version: int = 0) -> dict[str, VectorStore]:
+def open_collections(
+    dsn: str, skip: frozenset[str] = frozenset(), version: int = 0, edge: EdgeOpener | None = None
+) -> dict[str, VectorStore]:
     """Every collection of a projection version but those named in ``skip`` (already open), by name."""
     if dsn.startswith("edge://"):
         root = _edge_root(dsn, version)
         folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name not in skip) if root.exists() else []
-        return {p.name: EdgeVectors(p, p.name, 0) for p in folders}
+        return {p.name: (edge or EdgeVectors)(p, p.name, 0) for p in folders}
     from qdrant_client import QdrantClient  # noqa: PLC0415
 
     client = QdrantClient(url=dsn)

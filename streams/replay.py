@@ -28,6 +28,7 @@ from core.settings import Settings
 from projections.buffered import BufferedStore, BufferedVectors
 from projections.clickhouse import MetadataStore
 from projections.generations import open_generations
+from projections.vector_host import opener
 from projections.vectors import VectorStore, open_vectors
 from projections.versions import Versions, database
 from schemas.codec import registry
@@ -93,7 +94,9 @@ class ReplayServices(Services):
             store=(BufferedStore if buffered else MetadataStore)(
                 settings.clickhouse, db, counters, settings.cached_albums
             ),
-            vectors=_wrap(open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE, version), buffered),
+            vectors=_wrap(
+                open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE, version, opener(settings)), buffered
+            ),
             blobs=blobs,
             registry=registry(),
             send=no_send,

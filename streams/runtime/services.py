@@ -14,6 +14,7 @@ from core.ids import stable_id
 from core.settings import Settings
 from projections.clickhouse import MetadataStore
 from projections.generations import open_generations
+from projections.vector_host import opener
 from projections.vectors import VectorStore, collection_name, open_collections, open_vectors
 from projections.versions import open_store
 from schemas.codec import Registry, registry
@@ -101,7 +102,7 @@ class Services:
         return cls(
             settings=settings,
             store=store,
-            vectors=open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE, version),
+            vectors=open_vectors(settings.qdrant, SIGNATURE_MODEL, SIGNATURE_SIZE, version, opener(settings)),
             blobs=blobs,
             registry=registry(),
             send=send,
@@ -126,7 +127,8 @@ class Services:
         name = collection_name(model)
         store = self.collections.get(name)
         if store is None:
-            store = self.collections[name] = self._opened(open_vectors(self.settings.qdrant, model, size, self.version))
+            found = open_vectors(self.settings.qdrant, model, size, self.version, opener(self.settings))
+            store = self.collections[name] = self._opened(found)
         # every_collection() opens a collection knowing only its folder's name; point ids derive from the model's
         store.model = model
         return store
@@ -134,7 +136,7 @@ class Services:
     def every_collection(self) -> list[VectorStore]:
         """Every vector collection there is, whichever model wrote it: deletions reach them all."""
         opened = frozenset({self.vectors.name, *self.collections})
-        for name, found in open_collections(self.settings.qdrant, opened, self.version).items():
+        for name, found in open_collections(self.settings.qdrant, opened, self.version, opener(self.settings)).items():
             self.collections[name] = self._opened(found)
         return [self.vectors, *(s for s in self.collections.values() if s is not self.vectors)]
 
