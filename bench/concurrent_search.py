@@ -2,6 +2,10 @@
 
 50 clients, each sending its searches one after another (a new one as soon as the last is answered), against one
 client alone in the same run (the baseline): requests per second, p50 and p95 latency, and errors.
+
+The clients run on the machine the server runs on, so what they spend is taken from the server: they use aiohttp,
+which spends about a third of what httpx did per request (with httpx clients the same server answered 210 searches
+a second of the 10,000-clip album, with these 330).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 
 from bench import memories
 from bench.measure import summary
@@ -24,13 +28,16 @@ QUERIES = ("Paris", "the rocket", "our trip in June 2025", "coffee in Paris", "a
 
 async def _client(base: str, token: str, requests: int, offset: int, times: list[float], errors: list[int]) -> None:
     headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
+    async with aiohttp.ClientSession(base, headers=headers, timeout=aiohttp.ClientTimeout(total=60)) as http:
         for i in range(requests):
             started = time.perf_counter()
-            response = await http.get("/v1/search", params={"q": QUERIES[(offset + i) % len(QUERIES)], "limit": 10})
+            params: dict[str, str | int] = {"q": QUERIES[(offset + i) % len(QUERIES)], "limit": 10}
+            async with http.get("/v1/search", params=params) as response:
+                await response.read()
+                status = response.status
             times.append(time.perf_counter() - started)
-            if response.status_code != 200:
-                errors.append(response.status_code)
+            if status != 200:
+                errors.append(status)
 
 
 async def _load(base: str, token: str, clients: int, requests: int) -> dict[str, Any]:
