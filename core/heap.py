@@ -10,7 +10,8 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
@@ -37,6 +38,19 @@ def settles(load: Callable[P, T]) -> Callable[P, T]:
         return found
 
     return loaded
+
+
+@contextmanager
+def bulk(young: int = 50_000) -> Iterator[None]:
+    """For bulk work that makes many short-lived containers (a replay's records and rows): a young collection every
+    ``young`` allocations rather than every 700, whose passes over what the work holds were a tenth of its time.
+    Restored after; cycles are still collected, later."""
+    before = gc.get_threshold()
+    gc.set_threshold(young, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def watch() -> None:

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from core import heap
 from core.settings import Settings
 from projections.buffered import BufferedStore, BufferedVectors
 from projections.clickhouse import MetadataStore
@@ -192,10 +193,11 @@ class Replay:
         reader = LogReader(self.settings)
         self.decoder = Decoder(self.settings)
         try:
-            parts = await asyncio.to_thread(self._assign, reader)
-            await self._read_to_end(reader, parts, on_progress)
-            await asyncio.to_thread(self._switch, switch)
-            await self._read_to_end(reader, parts, on_progress)
+            with heap.bulk():
+                parts = await asyncio.to_thread(self._assign, reader)
+                await self._read_to_end(reader, parts, on_progress)
+                await asyncio.to_thread(self._switch, switch)
+                await self._read_to_end(reader, parts, on_progress)
         except Exception as exc:
             self.progress.state, self.progress.error = "failed", f"{exc.__class__.__name__}: {exc}"
             log.exception("replay into version %d failed", self.progress.version)

@@ -1,6 +1,8 @@
 import gc
 import logging
 
+import pytest
+
 from core import heap
 
 
@@ -27,3 +29,11 @@ def test_a_slow_full_collection_is_logged(monkeypatch, caplog):
         assert len([r for r in caplog.records if "full garbage collection" in r.message]) == 1
     finally:
         gc.callbacks.remove(heap._timed)
+
+
+def test_bulk_work_collects_young_objects_less_often_and_restores_the_rule():
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), heap.bulk(young=12_345):
+        assert gc.get_threshold() == (12_345, *before[1:])
+        raise RuntimeError("the work failed")
+    assert gc.get_threshold() == before
