@@ -5,9 +5,11 @@ wait for a core. In the process that answers reads nothing else ran meanwhile: u
 queries took 58 % of that process's interpreter time while a core stood idle. A host process owns every shard
 this process opens; each call is a message on a pipe, and while one thread waits for its answer the others run.
 
-One host per process, started on first use (spawned: it shares no threads or chDB state with this one). Calls are
-answered one at a time, in order. A host that dies is started again and reopens the shards; the calls it had not
-answered are not repeated (they may have been applied), and raise.
+One host per process, started on first use as `python -m projections.vector_host` (a new interpreter: it shares no
+threads or chDB state with this one, and unlike multiprocessing's spawn it does not import the caller's main
+script again). Calls are answered one at a time, in order. A host that dies is started again and reopens the
+shards; the calls it had not answered are not repeated (they may have been applied), and raise. A host that dies
+again and again (RESTARTS within a minute) is not started again: every call says why.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from __future__ import annotations
 import atexit
 import itertools
 import logging
-import multiprocessing
 import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
 from concurrent.futures import Future
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -27,6 +32,7 @@ from core.settings import Settings
 from projections.vectors import EdgeOpener, EdgeVectors, Point, _Vectors
 
 log = logging.getLogger("reverie.vectors")
+RESTARTS = 3  # starts within a minute after which a dying host is left dead
 
 
 class VectorHostError(RuntimeError):
@@ -86,14 +92,18 @@ class VectorHost:
         self._ids = itertools.count()
         self._opened: dict[str, tuple[str, int]] = {}  # folder → (model, size): reopened by a new host
         self._stopping = False
+        self._broken: str | None = None  # why the host is left dead
+        self._starts: list[float] = []
         self._start()
 
     def _start(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, theirs = context.Pipe()
-        self.process = context.Process(target=_serve, args=(theirs,), name="reverie-vectors", daemon=True)
-        self.process.start()
-        theirs.close()
+        ours, theirs = socket.socketpair()
+        with theirs:
+            self.process = subprocess.Popen(  # noqa: S603 - this interpreter, this module
+                [sys.executable, "-m", "projections.vector_host", str(theirs.fileno())], pass_fds=[theirs.fileno()]
+            )
+        self._conn = Connection(ours.detach())
+        self._starts = [t for t in self._starts if time.monotonic() - t < 60.0] + [time.monotonic()]
         threading.Thread(target=self._answers, args=(self._conn,), name="vector-host-answers", daemon=True).start()
         for folder, (model, size) in self._opened.items():
             self._send(folder, "open", (model, size))
@@ -101,6 +111,8 @@ class VectorHost:
     def call(self, folder: str, method: str, *args: Any) -> Any:
         """Ask the host and wait for its answer; raises VectorHostError with what went wrong there."""
         with self._lock:
+            if self._broken is not None:
+                raise VectorHostError(self._broken)
             if method == "open":
                 self._opened[folder] = (args[0], args[1])
             elif method == "close":
@@ -138,9 +150,15 @@ class VectorHost:
             self._waiting.clear()
             for asked in unanswered:
                 asked.set_exception(VectorHostError("the vector host died before it answered"))
-            if not self._stopping:
-                log.error("the vector host died (exit code %s); starting it again", self.process.exitcode)
-                self._start()
+            if self._stopping:
+                return
+            code = self.process.wait()
+            if len(self._starts) >= RESTARTS:
+                self._broken = f"the vector host died {len(self._starts)} times within a minute (last exit code {code})"
+                log.error("%s; it is not started again", self._broken)
+                return
+            log.error("the vector host died (exit code %s); starting it again", code)
+            self._start()
 
     def stop(self) -> None:
         """Close every shard (they flush) and end the host."""
@@ -150,9 +168,10 @@ class VectorHost:
                 self._conn.send(None)
             except OSError:
                 pass
-        self.process.join(timeout=30)
-        if self.process.is_alive():
-            self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
 _host: VectorHost | None = None
@@ -165,7 +184,7 @@ def host() -> VectorHost:
     with _host_lock:
         if _host is None:
             _host = VectorHost()
-            atexit.register(_host.stop)  # before multiprocessing's own exit handler, which would kill it
+            atexit.register(_host.stop)
         return _host
 
 
@@ -234,3 +253,7 @@ class HostedVectors(_Vectors):
 def opener(settings: Settings) -> EdgeOpener:
     """How this process opens a qdrant-edge collection: in the vector host, or here (REVERIE_VECTOR_PROCESS=false)."""
     return HostedVectors if settings.vector_process else EdgeVectors
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1])))

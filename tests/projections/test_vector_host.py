@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -13,7 +15,7 @@ import numpy as np
 import pytest
 
 from core.settings import Settings
-from projections.vector_host import HostedVectors, VectorHostError, host, opener
+from projections.vector_host import RESTARTS, HostedVectors, VectorHost, VectorHostError, host, opener
 from projections.vectors import EdgeVectors, open_vectors
 from tests.projections.test_vectors import exercise
 
@@ -76,12 +78,43 @@ def test_a_host_that_dies_is_started_again_with_its_shards(tmp_path: Path):
     try:
         store.upsert("alice", "c1", [1.0, 0.0, 0.0, 0.0], {"capture_id": "c1"})
         dead = host().process
-        os.kill(dead.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        os.kill(dead.pid, signal.SIGKILL)
         deadline = time.monotonic() + 60
         while host().process is dead and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert host().process is not dead and host().process.is_alive()
+        assert host().process is not dead and host().process.poll() is None
         # the shard was opened again in the new host, with what was written before the kill
         assert [h[2]["capture_id"] for h in store.search("alice", [1.0, 0.0, 0.0, 0.0], limit=1)] == ["c1"]
     finally:
         store.close()
+
+
+def test_a_host_that_keeps_dying_is_left_dead_and_says_so(tmp_path: Path):
+    own = VectorHost()  # not this process's host: it stays broken
+    folder = str(tmp_path / "dying")
+    try:
+        own.call(folder, "open", "toy-model/1", 4)
+        for _ in range(RESTARTS):
+            dead = own.process
+            os.kill(dead.pid, signal.SIGKILL)
+            deadline = time.monotonic() + 60
+            while own.process is dead and own._broken is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+        with pytest.raises(VectorHostError, match=f"died {RESTARTS} times within a minute"):
+            own.call(folder, "points", None)
+    finally:
+        own.stop()
+
+
+def test_a_script_without_a_main_guard_can_use_the_host(tmp_path: Path):
+    """multiprocessing's spawn would run such a script again in the child (and fail there); the host does not."""
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from projections.vector_host import HostedVectors\n"
+        f"store = HostedVectors(Path({str(tmp_path / 'scripted')!r}), 'toy-model/1', 4)\n"
+        "store.upsert('alice', 'c1', [1.0, 0.0, 0.0, 0.0], {'capture_id': 'c1'})\n"
+        "print(store.search('alice', [1.0, 0.0, 0.0, 0.0], limit=1)[0][2]['capture_id'])\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, "c1"), done.stderr
