@@ -40,8 +40,19 @@ def settles(load: Callable[P, T]) -> Callable[P, T]:
     return loaded
 
 
+YOUNG = 50_000  # allocations between young collections in bulk work (Python's default: 700)
+
+
+def for_batches() -> None:
+    """In a helper process that does nothing but batch work (a replay's decoder, the vector host), whose objects die
+    with each batch: what is loaded now stays out of the collector's sight, and young objects are looked at every
+    YOUNG allocations."""
+    settle()
+    gc.set_threshold(YOUNG, *gc.get_threshold()[1:])
+
+
 @contextmanager
-def bulk(young: int = 50_000) -> Iterator[None]:
+def bulk(young: int = YOUNG) -> Iterator[None]:
     """For bulk work that makes many short-lived containers (a replay's records and rows): a young collection every
     ``young`` allocations rather than every 700, whose passes over what the work holds were a tenth of its time.
     Restored after; cycles are still collected, later."""

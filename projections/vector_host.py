@@ -28,6 +28,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, cast
 
+from core import heap
 from core.settings import Settings
 from projections.vectors import EdgeOpener, EdgeVectors, Point, _Vectors
 
@@ -46,6 +47,9 @@ def _serve(conn: Connection) -> None:
     # (Ctrl-C, `reverie down`) must not cut a shard's write short. If that process dies, the pipe ends and so do we.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # What a call brings and answers (points, hits) dies with the call: collected less often than every 700
+    # allocations, as in a replay's decoder (core/heap.py)
+    heap.for_batches()
     stores: dict[str, EdgeVectors] = {}
     try:
         while True:

@@ -8,7 +8,6 @@ while it projects the batch before, so decoding and projecting overlap instead o
 from __future__ import annotations
 
 import asyncio
-import gc
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -29,9 +28,8 @@ def _start(settings: Settings) -> None:
     _keys = keyring(settings)
     registry()  # load the schemas before the first batch arrives
     # What a batch makes (records, lists of floats) dies with the batch: the collector's passes over it every 700
-    # allocations were a tenth of this process's time. The schemas and keys stay out of its sight.
-    heap.settle()
-    gc.set_threshold(50_000, *gc.get_threshold()[1:])
+    # allocations were a tenth of this process's time.
+    heap.for_batches()
 
 
 def decode_batch(values: list[bytes | None]) -> list[Decoded]:

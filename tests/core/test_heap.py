@@ -37,3 +37,13 @@ def test_bulk_work_collects_young_objects_less_often_and_restores_the_rule():
         assert gc.get_threshold() == (12_345, *before[1:])
         raise RuntimeError("the work failed")
     assert gc.get_threshold() == before
+
+
+def test_a_batch_process_keeps_what_it_loaded_out_of_sight_and_collects_young_objects_less_often():
+    before = gc.get_threshold()
+    try:
+        heap.for_batches()
+        assert gc.get_threshold() == (heap.YOUNG, *before[1:])
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.set_threshold(*before)
