@@ -23,6 +23,7 @@ from core.settings import Settings
 from gateway.app import create_app, metrics_app
 from gateway.auth import refuse_unsafe_keys
 from gateway.resumable import sweep_forever
+from projections import vector_host
 from streams.app import StreamApp
 from streams.geo.gazetteer import load_gazetteer
 from streams.models import factory
@@ -93,6 +94,7 @@ def serve(settings: Settings, gateway: bool = True, loglevel: str = "info") -> N
     logging.config.dictConfig(logging_config)
     if gateway:
         refuse_unsafe_keys(settings)
+    vector_host.start_early(settings)
     ensure_topics_sync(settings)
     log.info("gazetteer: %d place names", load_gazetteer())
     heap.watch()
