@@ -5,7 +5,7 @@ client alone in the same run (the baseline): requests per second, p50 and p95 la
 
 The clients run on the machine the server runs on, so what they spend is taken from the server: they use aiohttp,
 which spends about a third of what httpx did per request (with httpx clients the same server answered 210 searches
-a second of the 10,000-clip album, with these 330).
+a second of the 10,000-clip album, with these 320).
 """
 
 from __future__ import annotations

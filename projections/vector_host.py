@@ -256,7 +256,8 @@ class HostedVectors(_Vectors):
 
 def start_early(settings: Settings) -> None:
     """Start this process's host now if it will use one: a new interpreter readies itself beside the worker's own
-    start (Kafka topics, the gazetteer, the text model) rather than after it (0.5-0.7 s of a 5-7 s start)."""
+    start (Kafka topics, the gazetteer, the text model) rather than after it (the host costs 0.6-0.9 s of a 6-7 s
+    start)."""
     if settings.vector_process and settings.qdrant.startswith("edge://"):
         host()
 
