@@ -8,13 +8,14 @@ Tombstones are kept in memory as well, so that checking whether an event is eras
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from projections.clickhouse import MetadataStore
 from projections.connection import utc
 from projections.generations import EVERYONE, Generations
-from projections.vectors import Point, VectorStore
+from projections.vectors import Floats, Point, VectorStore
 
 
 class BufferedStore(MetadataStore):
@@ -93,10 +94,10 @@ class BufferedVectors:
     def model(self, model: str) -> None:
         self.inner.model = model
 
-    def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None:
+    def upsert(self, user_id: str, key: str, vector: Floats, payload: dict[str, Any]) -> None:
         self._held.append((user_id, key, vector, payload))
 
-    def upsert_many(self, user_id: str, items: list[tuple[str, list[float], dict[str, Any]]]) -> None:
+    def upsert_many(self, user_id: str, items: Sequence[tuple[str, Floats, dict[str, Any]]]) -> None:
         self._held.extend((user_id, key, vector, payload) for key, vector, payload in items)
 
     def upsert_points(self, points: list[Point]) -> None:

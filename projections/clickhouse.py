@@ -63,7 +63,7 @@ class MetadataStore(PeopleTables, SearchTables, MemoryTables, DeviceTables, Albu
                 "signature_model": event["signature_model"],
                 "kind": event["kind"],
                 "rotation": event["rotation"],
-                "signature": list(event["signature"]),
+                "signature": event["signature"],
                 "probed_at": event["occurred_at"],
                 "version": version_of(event["occurred_at"]),
             },

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,8 +20,10 @@ def collection_name(model: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", model.lower()).strip("_")
 
 
+# What is written: a list, or the array('f') an event's vector decodes to (schemas/packed_vectors.py)
+Floats = Sequence[float]
 # (user id, key, vector, payload): one point of any user, as replays write them in bulk
-Point = tuple[str, str, list[float], dict[str, Any]]
+Point = tuple[str, str, Floats, dict[str, Any]]
 
 
 class VectorStore(Protocol):
@@ -29,7 +31,7 @@ class VectorStore(Protocol):
     size: int
     model: str
 
-    def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None: ...
+    def upsert(self, user_id: str, key: str, vector: Floats, payload: dict[str, Any]) -> None: ...
     def upsert_points(self, points: list[Point]) -> None: ...
     def search(
         self,
@@ -50,7 +52,7 @@ class VectorStore(Protocol):
     def delete_user(self, user_id: str, captures: list[str] | None = None) -> None: ...
     def relabel(self, user_id: str, field: str, old: str, new: str) -> None: ...
     def set_payload(self, user_id: str, keys: list[str], payload: dict[str, Any]) -> None: ...
-    def upsert_many(self, user_id: str, items: list[tuple[str, list[float], dict[str, Any]]]) -> None: ...
+    def upsert_many(self, user_id: str, items: Sequence[tuple[str, Floats, dict[str, Any]]]) -> None: ...
     def points(self, user_id: str | None = None) -> list[tuple[str, dict[str, Any]]]: ...
     def ping(self) -> None: ...
     def optimize(self) -> bool: ...
@@ -112,10 +114,10 @@ class _Vectors:
     def point_id(self, user_id: str, key: str) -> str:
         return stable_id(user_id, key, self.model)
 
-    def upsert(self, user_id: str, key: str, vector: list[float], payload: dict[str, Any]) -> None:
+    def upsert(self, user_id: str, key: str, vector: Floats, payload: dict[str, Any]) -> None:
         self.upsert_points([(user_id, key, vector, payload)])
 
-    def upsert_many(self, user_id: str, items: list[tuple[str, list[float], dict[str, Any]]]) -> None:
+    def upsert_many(self, user_id: str, items: Sequence[tuple[str, Floats, dict[str, Any]]]) -> None:
         self.upsert_points([(user_id, key, vector, payload) for key, vector, payload in items])
 
     def upsert_points(self, points: list[Point]) -> None:
@@ -174,7 +176,9 @@ class EdgeVectors(_Vectors):
 
     def upsert_points(self, points: list[Point]) -> None:
         made = [
-            self.q.Point(self.point_id(user_id, key), {self.name: vector}, self.payload(user_id, key, payload))
+            # qdrant-edge reads any sequence of floats: an array('f') as it is (8.6 µs for 384 floats) beats a list
+            # made of it first (6.4 µs, then 5.4)
+            self.q.Point(self.point_id(user_id, key), {self.name: vector}, self.payload(user_id, key, payload))  # type: ignore[dict-item]
             for user_id, key, vector, payload in points
         ]
         with self._lock:
@@ -298,7 +302,9 @@ class ServerVectors(_Vectors):
     def upsert_points(self, points: list[Point]) -> None:
         made = [
             self.m.PointStruct(
-                id=self.point_id(user_id, key), vector={self.name: vector}, payload=self.payload(user_id, key, payload)
+                id=self.point_id(user_id, key),
+                vector={self.name: list(vector)},  # the client's models take lists
+                payload=self.payload(user_id, key, payload),
             )
             for user_id, key, vector, payload in points
         ]

@@ -3,7 +3,7 @@
 Wire format (Avro specification, "Single-object encoding"): ``C3 01`` + the writer schema's 8-byte CRC-64-AVRO
 fingerprint (little-endian) + the Avro binary body. Any reader holding the repo's schemas can tell which schema
 wrote a message; the reader decodes with the newest version of that event (schema resolution), so old messages
-stay readable after a schema gains a field with a default.
+stay readable after a schema gains a field with a default, and after it packs its vectors (schemas/packed_vectors.py).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from typing import Any
 
 import fastavro
 from fastavro.schema import fingerprint, parse_schema, to_parsing_canonical_form
+
+from schemas import packed_vectors
 
 MARKER = b"\xc3\x01"
 HEADER_LEN = len(MARKER) + 8
@@ -35,6 +37,7 @@ class SchemaVersion:
     parsed: dict[str, Any]
     fingerprint: bytes
     reading: dict[str, Any]  # what decoding reads with: parsed once for all (see _for_reading)
+    source: dict[str, Any]  # the file's JSON
 
     @property
     def short_name(self) -> str:
@@ -48,18 +51,33 @@ def _load(path: Path, version: int) -> SchemaVersion:
     fp = bytes.fromhex(fingerprint(canonical, "CRC-64-AVRO"))
     name = f"{raw.get('namespace', '')}.{raw['name']}".lstrip(".")
     reading: dict[str, Any] = parse_schema(_for_reading(raw), _force=True)  # type: ignore[assignment]
-    return SchemaVersion(name=name, version=version, parsed=parsed, fingerprint=fp, reading=reading)
+    return SchemaVersion(name=name, version=version, parsed=parsed, fingerprint=fp, reading=reading, source=raw)
 
 
 def _for_reading(node: Any) -> Any:
     """The schema as decoding reads with it: ids stay the strings they are on the wire (the uuid logical type only
-    documents them; fastavro made each a uuid.UUID, and we a string again: 6 µs an event). Parsed with fastavro's
-    mark of a parsed schema, which it would otherwise parse again on every message (5 µs)."""
+    documents them; fastavro made each a uuid.UUID, and we a string again: 6 µs an event); arrays of floats are
+    vectors (schemas/packed_vectors.py). Parsed with fastavro's mark of a parsed schema, which it would otherwise
+    parse again on every message (5 µs)."""
+    return packed_vectors.mark(_without_uuids(node))
+
+
+def _without_uuids(node: Any) -> Any:
     if isinstance(node, dict):
-        return {k: _for_reading(v) for k, v in node.items() if not (k == "logicalType" and v == "uuid")}
+        return {k: _without_uuids(v) for k, v in node.items() if not (k == "logicalType" and v == "uuid")}
     if isinstance(node, list):
-        return [_for_reading(v) for v in node]
+        return [_without_uuids(v) for v in node]
     return node
+
+
+def reader_for(writer: SchemaVersion, reader: SchemaVersion) -> dict[str, Any] | None:
+    """The schema a message of ``writer`` is read into ``reader`` with (None: the writer's own)."""
+    if reader is writer:
+        return None
+    bridged = packed_vectors.bridge(_for_reading(writer.source), reader.source)
+    if bridged == reader.source:
+        return reader.reading
+    return parse_schema(_for_reading(bridged), _force=True)  # type: ignore[return-value]
 
 
 class Registry:
@@ -79,6 +97,9 @@ class Registry:
             current = self.latest.get(schema.short_name)
             if current is None or schema.version > current.version:
                 self.latest[schema.short_name] = schema
+        self._readers = {
+            fp: reader_for(schema, self.latest[schema.short_name]) for fp, schema in self.by_fingerprint.items()
+        }
 
     def encode(self, event_name: str, record: dict[str, Any]) -> bytes:
         schema = self.latest.get(event_name)
@@ -101,10 +122,9 @@ class Registry:
     def decode(self, data: bytes) -> tuple[str, dict[str, Any]]:
         """Return (event name, record), read with the newest version of the writer's event."""
         writer = self.writer_of(data)
-        reader = self.latest[writer.short_name]
         try:
             record = fastavro.schemaless_reader(
-                io.BytesIO(data[HEADER_LEN:]), writer.reading, None if reader is writer else reader.reading
+                io.BytesIO(data[HEADER_LEN:]), writer.reading, self._readers[writer.fingerprint]
             )
         except Exception as exc:  # fastavro raises several types for a damaged body
             raise DecodeError(f"{writer.short_name} body does not decode: {exc.__class__.__name__}: {exc}") from exc

@@ -3,7 +3,8 @@
 1. A published schema file never changes: messages name their writer schema by fingerprint, so an edited file
    would orphan every message written with it. ``fingerprints.json`` pins each file's fingerprint.
 2. Each newer version of an event reads what every older version wrote (backward compatibility): new fields need
-   defaults, types may only be promoted as Avro allows.
+   defaults, types may only be promoted as Avro allows, and an array of floats may become a packed vector
+   (schemas/packed_vectors.py).
 
 ``python -m schemas.compat`` prints the problems (exit 1); ``--pin`` adds new files to the pins.
 """
@@ -19,19 +20,22 @@ from typing import Any
 
 import fastavro
 
-from schemas.codec import SCHEMA_DIR, Registry, SchemaVersion
+from schemas import packed_vectors
+from schemas.codec import SCHEMA_DIR, Registry, SchemaVersion, reader_for
 
 PINS = SCHEMA_DIR.parent / "fingerprints.json"
 
 
 def example(schema: Any) -> Any:
     """A value of the schema with every field present: what an old writer could have written."""
-    if isinstance(schema, list):
-        return example(schema[0])
+    if isinstance(schema, list):  # a union: a value of its first branch that is not null, which says more
+        return example(next((branch for branch in schema if branch != "null"), "null"))
     if isinstance(schema, str):
         return {"null": None, "boolean": True, "int": 1, "long": 1, "float": 1.0, "double": 1.0,
                 "string": "x", "bytes": b"x"}[schema]  # fmt: skip
     kind = schema["type"]
+    if schema.get("logicalType") == packed_vectors.LOGICAL:
+        return [1.0]
     if schema.get("logicalType") in ("timestamp-millis", "timestamp-micros"):
         return 1_700_000_000_000
     if schema.get("logicalType") == "uuid":
@@ -54,7 +58,7 @@ def _reads(writer: SchemaVersion, reader: SchemaVersion) -> str | None:
     try:
         fastavro.schemaless_writer(out, writer.parsed, example(writer.parsed))
         out.seek(0)
-        fastavro.schemaless_reader(out, writer.parsed, reader.parsed)
+        fastavro.schemaless_reader(out, writer.reading, reader_for(writer, reader))
     except Exception as exc:  # noqa: BLE001 - fastavro reports an incompatibility with several error types
         return f"{type(exc).__name__}: {exc}"
     return None

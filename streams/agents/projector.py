@@ -30,7 +30,7 @@ def _media_probed(services: Services, event: Event) -> None:
         "lat": event["lat"],
         "lon": event["lon"],
     }
-    services.vectors.upsert(event["user_id"], event["capture_id"], list(event["signature"]), payload)
+    services.vectors.upsert(event["user_id"], event["capture_id"], event["signature"], payload)
 
 
 def _thumbnails_ready(services: Services, event: Event) -> None:
@@ -60,7 +60,7 @@ def _transcript_extracted(services: Services, event: Event) -> None:
     if event["embedding"]:
         text = services.collection(event["embedding_model"], len(event["embedding"]))
         payload = {"capture_id": event["capture_id"], "kind": "transcript", "text": event["text"]}
-        text.upsert(event["user_id"], f"{event['capture_id']}#transcript", list(event["embedding"]), payload)
+        text.upsert(event["user_id"], f"{event['capture_id']}#transcript", event["embedding"], payload)
 
 
 def _frames_described(services: Services, event: Event) -> None:
@@ -73,7 +73,7 @@ def _frames_described(services: Services, event: Event) -> None:
     points = [
         (
             f"{event['capture_id']}@{frame['t']:.3f}",
-            list(frame["embedding"]),
+            frame["embedding"],
             {"capture_id": event["capture_id"], "kind": "frame", "t": frame["t"], "caption": frame["caption"]},
         )
         for frame in event["frames"]
@@ -86,7 +86,7 @@ def _frames_described(services: Services, event: Event) -> None:
     looks = [
         (
             f"{event['capture_id']}@{frame['t']:.3f}",
-            list(frame["image_embedding"]),
+            frame["image_embedding"],
             {"capture_id": event["capture_id"], "kind": "frame", "t": frame["t"]},
         )
         for frame in seen
