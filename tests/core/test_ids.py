@@ -4,6 +4,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.ids import stable_id
 
@@ -60,3 +62,9 @@ def test_different_parts_give_different_ids(a: tuple[str, ...], b: tuple[str, ..
 def test_many_derived_ids_are_distinct():
     ids = {stable_id("alice", f"capture-{c}", str(i)) for c in range(50) for i in range(20)}
     assert len(ids) == 1000
+
+
+@given(st.lists(st.text(), min_size=1, max_size=4))
+def test_ids_are_those_of_uuid5_in_the_url_namespace(parts):
+    expected = uuid.uuid5(uuid.NAMESPACE_URL, "reverie:" + "/".join(parts))
+    assert stable_id(*parts) == str(expected)
