@@ -8,7 +8,8 @@ Tombstones are kept in memory as well, so that checking whether an event is eras
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
 
@@ -79,12 +80,14 @@ class BufferedStore(MetadataStore):
 
 
 class BufferedVectors:
-    """A vector collection with upserts held until ``flush``; every other call flushes first."""
+    """A vector collection with upserts held until ``flush`` (or handed on by ``send``, to a store that writes in
+    the background); every other call flushes first."""
 
     def __init__(self, inner: VectorStore, chunk: int = 2048) -> None:
         self.inner, self.chunk = inner, chunk
         self.name, self.size = inner.name, inner.size
         self._held: list[Point] = []
+        self._sent: list[tuple[Future[Any], int]] = []  # upserts handed on, with how many points each
 
     @property
     def model(self) -> str:
@@ -103,11 +106,27 @@ class BufferedVectors:
     def upsert_points(self, points: list[Point]) -> None:
         self._held.extend(points)
 
+    def send(self) -> None:
+        """Hand what is held to a store that writes it in the background (the vector host: a replay's main process
+        waited for each of its upserts, and the host for the main process, half of the time); ``flush`` waits until
+        it is written. Other stores keep it until ``flush``."""
+        sender: Callable[[list[Point]], Future[Any]] | None = getattr(self.inner, "send_points", None)
+        if sender is None:
+            return
+        held, self._held = self._held, []
+        for at in range(0, len(held), self.chunk):
+            chunk = held[at : at + self.chunk]
+            self._sent.append((sender(chunk), len(chunk)))
+
     def flush(self) -> int:
+        """Write what is held and wait for what was sent; raises when any of it was not written."""
         held, self._held = self._held, []
         for at in range(0, len(held), self.chunk):
             self.inner.upsert_points(held[at : at + self.chunk])
-        return len(held)
+        sent, self._sent = self._sent, []
+        for done, _ in sent:
+            done.result()
+        return len(held) + sum(count for _, count in sent)
 
     def search(
         self,

@@ -114,6 +114,10 @@ class VectorHost:
 
     def call(self, folder: str, method: str, *args: Any) -> Any:
         """Ask the host and wait for its answer; raises VectorHostError with what went wrong there."""
+        return self.submit(folder, method, *args).result()
+
+    def submit(self, folder: str, method: str, *args: Any) -> Future[Any]:
+        """Ask the host; its answer (or the VectorHostError) arrives in the future returned."""
         with self._lock:
             if self._broken is not None:
                 raise VectorHostError(self._broken)
@@ -123,8 +127,7 @@ class VectorHost:
                 self._opened.pop(folder, None)
             elif method == "model" and folder in self._opened:
                 self._opened[folder] = (args[0], self._opened[folder][1])
-            asked = self._send(folder, method, args)
-        return asked.result()
+            return self._send(folder, method, args)
 
     def _send(self, folder: str, method: str, args: tuple[Any, ...]) -> Future[Any]:
         key, asked = next(self._ids), Future[Any]()
@@ -214,6 +217,11 @@ class HostedVectors(_Vectors):
 
     def upsert_points(self, points: list[Point]) -> None:
         self.host.call(self.folder, "upsert_points", points)
+
+    def send_points(self, points: list[Point]) -> Future[Any]:
+        """Upsert without waiting: the host writes while this process goes on (a replay projects its next batch);
+        the future says when it is done, or raises what went wrong."""
+        return self.host.submit(self.folder, "upsert_points", points)
 
     def search(
         self,

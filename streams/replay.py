@@ -34,7 +34,7 @@ from projections.vectors import VectorStore, open_vectors
 from projections.versions import Versions, database
 from schemas.codec import registry
 from streams.agents import projector
-from streams.runtime.decoder import Decoded, Decoder
+from streams.runtime.decoder import Decoder, Pending
 from streams.runtime.log_reader import LogReader, Partition, Record
 from streams.runtime.services import PROJECTED_TOPICS, Services
 from streams.storage.blobs import BlobStore
@@ -109,13 +109,21 @@ class ReplayServices(Services):
     def _opened(self, store: VectorStore) -> VectorStore:
         return _wrap(store, self.buffered)
 
+    def _buffered_vectors(self) -> list[BufferedVectors]:
+        return [v for v in (self.vectors, *self.collections.values()) if isinstance(v, BufferedVectors)]
+
+    def send_vectors(self) -> None:
+        """Hand the points projected so far to a vector store that writes them meanwhile (projections/buffered.py)."""
+        for vectors in self._buffered_vectors():
+            vectors.send()
+
     def flush(self) -> int:
-        written = 0
-        for vectors in (self.vectors, *self.collections.values()):
-            if isinstance(vectors, BufferedVectors):
-                written += vectors.flush()
-        if isinstance(self.store, BufferedStore):
-            written += self.store.flush()
+        """Write everything held: the points are sent first, so that they are written while ClickHouse takes its
+        rows; returns once both are written."""
+        self.send_vectors()
+        written = self.store.flush() if isinstance(self.store, BufferedStore) else 0
+        for vectors in self._buffered_vectors():
+            written += vectors.flush()
         return written
 
     @property
@@ -235,7 +243,7 @@ class Replay:
         flushed = time.monotonic()
         fetched = dict(positions)
         # batches being decoded in the other process, in order, with the positions reached after each
-        ahead: deque[tuple[asyncio.Future[list[Decoded]], list[Record], dict[Partition, int]]] = deque()
+        ahead: deque[tuple[Pending, list[Record], dict[Partition, int]]] = deque()
         while ahead or any(fetched[tp] < ends[tp] for tp in parts):
             while len(ahead) < DECODE_AHEAD and any(fetched[tp] < ends[tp] for tp in parts):
                 messages = await asyncio.to_thread(reader.read, self.batch)
@@ -246,7 +254,7 @@ class Replay:
             if not ahead:
                 continue
             decoding, messages, positions = ahead.popleft()
-            await asyncio.to_thread(self._project, messages, await decoding)
+            await asyncio.to_thread(self._project, messages, decoding)
             self.progress.done = sum(positions[tp] - self._origin[tp] for tp in parts)
             if self.services.held >= FLUSH_ROWS or time.monotonic() - flushed > FLUSH_SECONDS:
                 await asyncio.to_thread(self._flush, positions)
@@ -257,8 +265,8 @@ class Replay:
         # the reader has fetched exactly this far: the next pass (after the switch) goes on from here
         self._position = dict(fetched)
 
-    def _project(self, messages: list[Any], decoded: list[Decoded]) -> None:
-        for message, (kind, value) in zip(messages, decoded, strict=True):
+    def _project(self, messages: list[Any], decoding: Pending) -> None:
+        for message, (kind, value) in zip(messages, decoding.result(), strict=True):
             if kind == "destroyed":
                 self.progress.skipped += 1
                 continue
@@ -271,6 +279,7 @@ class Replay:
                 self.progress.skipped += 1
             elif projector.project(self.services, name, record):
                 self.progress.projected += 1
+        self.services.send_vectors()
 
     def _flush(self, positions: dict[Partition, int]) -> None:
         self.services.flush()

@@ -1,0 +1,61 @@
+"""Buffered vector writes (projections/buffered.py), as a replay makes them: held, handed to the vector host to be
+written meanwhile, and waited for at the flush that precedes each checkpoint."""
+
+from __future__ import annotations
+
+from array import array
+from pathlib import Path
+
+import pytest
+
+from projections.buffered import BufferedVectors
+from projections.vector_host import HostedVectors, VectorHostError
+from projections.vectors import EdgeVectors
+
+
+def points(n: int, size: int = 4) -> list[tuple[str, str, array[float], dict[str, str]]]:
+    return [("alice", f"c{i}", array("f", [1.0, float(i), 0.5, 0.0][:size]), {"capture_id": f"c{i}"}) for i in range(n)]
+
+
+def test_points_sent_to_the_host_are_written_meanwhile_and_counted_at_the_flush(tmp_path: Path):
+    hosted = HostedVectors(tmp_path / "sent", "toy-model/1", 4)
+    buffered = BufferedVectors(hosted, chunk=2)
+    try:
+        buffered.upsert_points(points(5))
+        buffered.send()
+        assert buffered._held == []  # noqa: SLF001 - handed on, in chunks of 2
+        assert len(buffered._sent) == 3  # noqa: SLF001
+        buffered.upsert_points(points(7)[5:])
+        assert buffered.flush() == 7
+        assert sorted(key for key, _ in hosted.points("alice")) == sorted(
+            hosted.point_id("alice", f"c{i}") for i in range(7)
+        )
+        assert buffered.flush() == 0
+    finally:
+        hosted.close()
+
+
+def test_a_point_the_host_refuses_fails_the_flush(tmp_path: Path):
+    hosted = HostedVectors(tmp_path / "refused", "toy-model/1", 4)
+    buffered = BufferedVectors(hosted)
+    try:
+        buffered.upsert_points(points(2, size=3))  # three floats in a collection of four
+        buffered.send()
+        with pytest.raises(VectorHostError, match="upsert_points"):
+            buffered.flush()
+        buffered.upsert_points(points(1))  # and the host goes on
+        assert buffered.flush() == 1
+    finally:
+        hosted.close()
+
+
+def test_a_store_in_this_process_keeps_what_is_held_until_the_flush(tmp_path: Path):
+    edge = EdgeVectors(tmp_path / "here", "toy-model/1", 4)
+    buffered = BufferedVectors(edge)
+    try:
+        buffered.upsert_points(points(3))
+        buffered.send()
+        assert edge.points("alice") == []
+        assert buffered.flush() == 3 and len(edge.points("alice")) == 3
+    finally:
+        edge.close()
