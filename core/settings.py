@@ -41,6 +41,9 @@ class Settings:
     # qdrant-edge in a process of its own (projections/vector_host.py): its queries hold that process's interpreter
     # lock, not the one answering requests. false: in the process that opens the stores.
     vector_process: bool = True
+    # A replay decodes its events in a process of its own (streams/runtime/decoder.py): another core, but decoded
+    # events cost more to pass back than to decode. false (faster on 2 cores): in the replay's process.
+    replay_decoder_process: bool = False
     # The read side's caches (projections/snapshot.py): empty keeps their change counters in the process (embedded);
     # redis://host:port/db shares them between workers and gateways (distributed). Albums held per process:
     cache_url: str = ""

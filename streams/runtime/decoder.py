@@ -1,16 +1,17 @@
-"""Decoding events in a second process, for a replay.
+"""Decoding a replay's events: in a thread of the replay's process (the default), or in a process of its own.
 
-Opening a sealed event and reading its Avro body costs about as much CPU as projecting it, and Python runs one
-of them at a time. A replay therefore hands each fetched batch to one decoder process (the machine's other core)
-while it projects the batch before, so decoding and projecting overlap instead of adding up.
+A batch decodes while the one before is projected. In a process of its own (REVERIE_REPLAY_DECODER_PROCESS) that
+uses another core, but what it decodes must be pickled there and unpickled here: about 19 µs an event of a
+capture's events, more than the 13 µs decoding them costs since vectors travel packed (schemas/packed_vectors.py).
+On 2 cores the replay ran 13.0-14.4 thousand events/s decoding in its own process, 10.7-12.1 with the decoder
+process; the process is there for machines with cores to spare.
 """
 
 from __future__ import annotations
 
-import asyncio
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from typing import Any, Protocol
 
 from core import heap
 from core.settings import Settings
@@ -35,13 +36,18 @@ def _start(settings: Settings) -> None:
 def decode_batch(values: list[bytes | None]) -> list[Decoded]:
     """Runs in the decoder process: every message of a batch, in order."""
     assert _keys is not None, "the decoder process was not started by Decoder"
+    return decode_all(_keys, values)
+
+
+def decode_all(keys: Keyring, values: list[bytes | None]) -> list[Decoded]:
+    """Every message of a batch, in order; what is not an event says why rather than stopping the batch."""
     decoded: list[Decoded] = []
     for value in values:
         if value is None:
             decoded.append(("unreadable", "an empty message (a tombstone)"))
             continue
         try:
-            decoded.append(("event", decode(registry(), _keys, value)))
+            decoded.append(("event", decode(registry(), keys, value)))
         except KeyDestroyed:
             decoded.append(("destroyed", None))
         except (DecodeError, SealError) as exc:
@@ -49,17 +55,41 @@ def decode_batch(values: list[bytes | None]) -> list[Decoded]:
     return decoded
 
 
+class Pending(Protocol):
+    def result(self, timeout: float | None = None) -> list[Decoded]: ...
+
+
+class _Later:
+    def __init__(self, keys: Keyring, values: list[bytes | None]) -> None:
+        self.keys, self.values = keys, values
+
+    def result(self, timeout: float | None = None) -> list[Decoded]:
+        return decode_all(self.keys, self.values)
+
+
 class Decoder:
-    """One decoder process, started fresh (spawned, so it shares no threads or chDB state with this one)."""
+    """Decodes a replay's batches ahead of their projection: in a thread here, or in one process started fresh
+    (spawned, so it shares no threads or chDB state with this one)."""
 
     def __init__(self, settings: Settings) -> None:
-        self.pool = ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("spawn"), initializer=_start, initargs=(settings,)
-        )
+        self.pool: ProcessPoolExecutor | None = None
+        self.keys: Keyring | None = None
+        if settings.replay_decoder_process:
+            self.pool = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"), initializer=_start, initargs=(settings,)
+            )
+        else:
+            self.keys = keyring(settings)
 
-    def decode(self, values: list[bytes | None]) -> asyncio.Future[list[Decoded]]:
-        """Start decoding a batch; await the result when it is needed."""
-        return asyncio.wrap_future(self.pool.submit(decode_batch, values))
+    def decode(self, values: list[bytes | None]) -> Pending:
+        """Start decoding a batch (in the process), or hold it to be decoded when its ``result()`` is asked (here,
+        in the thread that projects it next: a thread of its own beside that one only made them take turns at the
+        interpreter lock, and made the replay slower: 12.3 against 13.0-14.4 thousand events/s)."""
+        if self.pool is None:
+            assert self.keys is not None
+            return _Later(self.keys, values)
+        return self.pool.submit(decode_batch, values)
 
     def close(self) -> None:
-        self.pool.shutdown(cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)

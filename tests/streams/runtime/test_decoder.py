@@ -1,4 +1,4 @@
-"""The replay's decoder (streams/runtime/decoder.py), in this process: every message of a batch gets an answer in
+"""The replay's decoder (streams/runtime/decoder.py): every message of a batch gets an answer in
 order, and what is not an event says why rather than stopping the batch."""
 
 from __future__ import annotations
@@ -26,3 +26,20 @@ def test_a_batch_decodes_in_order_and_names_what_is_not_an_event(settings: Setti
     assert [kind for kind, _ in decoded] == ["event", "unreadable", "unreadable", "event"]
     assert decoded[0][1][0] == "MemoryRequested" and decoded[0][1][1]["text"] == "Paris"
     assert "tombstone" in decoded[1][1]
+
+
+@pytest.mark.parametrize("in_process", [False, True], ids=["in a thread here", "in a process of its own"])
+def test_the_decoder_answers_the_same_here_and_in_its_process(settings: Settings, in_process: bool):
+    BlobStore(settings).ensure_bucket()
+    event = new_event("alice", memory_id="m1", text="Rome", target_seconds=None)
+    event["occurred_at"] = datetime(2026, 1, 1, tzinfo=UTC)
+    [(_, value)] = sealed(settings, "MemoryRequested", [event])
+    made = decoder.Decoder(settings.with_(replay_decoder_process=in_process))
+    assert (made.pool is not None) is in_process
+
+    try:
+        first, second = made.decode([value, b"not an event"]).result(), made.decode([None]).result()
+    finally:
+        made.close()
+    assert [kind for kind, _ in first] == ["event", "unreadable"] and first[0][1][1]["text"] == "Rome"
+    assert second == [("unreadable", "an empty message (a tombstone)")]
