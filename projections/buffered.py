@@ -9,7 +9,7 @@ Tombstones are kept in memory as well, so that checking whether an event is eras
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,8 @@ class BufferedStore(MetadataStore):
         super().__init__(dsn, database, generations, cached_users)
         self._held: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = {}
         self.held = 0
+        self._writer: ThreadPoolExecutor | None = None
+        self._writing: Future[int] | None = None  # the write flush_later started
         self._erased: dict[str, tuple[set[str], datetime | None]] = {}
         for row in super()._rows("SELECT user_id, subject, erased_at FROM tombstones FINAL"):
             self._remember(row["user_id"], row["subject"], row["erased_at"])
@@ -49,14 +51,44 @@ class BufferedStore(MetadataStore):
         return super()._rows(sql, **params)
 
     def flush(self) -> int:
-        """Write everything held; returns how many rows."""
-        held, self._held, written, self.held = self._held, {}, self.held, 0
+        """Write everything held (after the write started by ``flush_later``, if one runs); returns how many rows."""
+        self._settle()
+        return self._write(self._take())
+
+    def flush_later(self) -> Future[int]:
+        """Start writing everything held in a thread of its own and go on holding new rows meanwhile: chDB writes
+        without the interpreter lock, so a replay projects its next batch while ClickHouse takes the last. One
+        write runs at a time; ``flush``, every read and every statement wait for it, and raise what it raised."""
+        self._settle()
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="clickhouse-writes")
+        self._writing = self._writer.submit(self._write, self._take())
+        return self._writing
+
+    def close(self) -> None:
+        try:
+            self._settle()
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown()
+            super().close()
+
+    def _take(self) -> dict[tuple[str, tuple[str, ...]], list[list[Any]]]:
+        held, self._held, self.held = self._held, {}, 0
+        return held
+
+    def _settle(self) -> None:
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
+
+    def _write(self, held: dict[tuple[str, tuple[str, ...]], list[list[Any]]]) -> int:
         for (table, columns), rows in held.items():
             with self._lock:
                 self.client.insert(table, rows, column_names=list(columns))
             at = columns.index("user_id") if "user_id" in columns else None
             self._moved(table, list({row[at] for row in rows}) if at is not None else [EVERYONE])
-        return written
+        return sum(len(rows) for rows in held.values())
 
     def record_tombstones(self, event: dict[str, Any], subjects: list[str]) -> None:
         super().record_tombstones(event, subjects)
@@ -117,6 +149,15 @@ class BufferedVectors:
         for at in range(0, len(held), self.chunk):
             chunk = held[at : at + self.chunk]
             self._sent.append((sender(chunk), len(chunk)))
+
+    def sent(self) -> list[Future[Any]]:
+        """Hand what is held over (written at once by a store that cannot take it in the background); the futures
+        of what was handed to the host since the last flush, which no longer waits for them."""
+        self.send()
+        if self._held:
+            self.flush()
+        sent, self._sent = self._sent, []
+        return [done for done, _ in sent]
 
     def flush(self) -> int:
         """Write what is held and wait for what was sent; raises when any of it was not written."""

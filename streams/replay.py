@@ -117,6 +117,20 @@ class ReplayServices(Services):
         for vectors in self._buffered_vectors():
             vectors.send()
 
+    def flush_later(self) -> Callable[[], None]:
+        """Start writing everything held, to go on projecting meanwhile; what is returned waits until it is all
+        written (raising what went wrong). Rows held afterwards are not part of it."""
+        sent = [done for vectors in self._buffered_vectors() for done in vectors.sent()]
+        writing = self.store.flush_later() if isinstance(self.store, BufferedStore) else None
+
+        def written() -> None:
+            if writing is not None:
+                writing.result()
+            for done in sent:
+                done.result()
+
+        return written
+
     def flush(self) -> int:
         """Write everything held: the points are sent first, so that they are written while ClickHouse takes its
         rows; returns once both are written."""
@@ -177,6 +191,7 @@ class Replay:
         self.progress = Progress(version=services.version, source=source)
         self.client = services.store.client
         self.client.command(CHECKPOINTS)
+        self._writing: tuple[asyncio.Future[None], dict[Partition, int]] | None = None
 
     @classmethod
     def start(cls, settings: Settings, source: str = "beginning", fresh: bool = False) -> Replay:
@@ -257,10 +272,13 @@ class Replay:
             await asyncio.to_thread(self._project, messages, decoding)
             self.progress.done = sum(positions[tp] - self._origin[tp] for tp in parts)
             if self.services.held >= FLUSH_ROWS or time.monotonic() - flushed > FLUSH_SECONDS:
-                await asyncio.to_thread(self._flush, positions)
+                await self._checkpoint_written()
+                # written while the next batches are projected; checkpointed once written (at the next flush)
+                self._writing = (asyncio.ensure_future(asyncio.to_thread(self.services.flush_later())), positions)
                 flushed = time.monotonic()
             if on_progress:
                 on_progress(self.progress)
+        await self._checkpoint_written()
         await asyncio.to_thread(self._flush, positions)
         # the reader has fetched exactly this far: the next pass (after the switch) goes on from here
         self._position = dict(fetched)
@@ -281,8 +299,19 @@ class Replay:
                 self.progress.projected += 1
         self.services.send_vectors()
 
+    async def _checkpoint_written(self) -> None:
+        """Wait for the write flush_later started, then record how far it reached."""
+        if self._writing is None:
+            return
+        (writing, positions), self._writing = self._writing, None
+        await writing
+        await asyncio.to_thread(self._checkpoint, positions)
+
     def _flush(self, positions: dict[Partition, int]) -> None:
         self.services.flush()
+        self._checkpoint(positions)
+
+    def _checkpoint(self, positions: dict[Partition, int]) -> None:
         at, revision = datetime.now(UTC), time.time_ns()
         rows = [[topic, partition, offset, at, revision] for (topic, partition), offset in positions.items()]
         self.client.insert(

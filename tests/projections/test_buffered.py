@@ -1,5 +1,6 @@
 """Buffered vector writes (projections/buffered.py), as a replay makes them: held, handed to the vector host to be
-written meanwhile, and waited for at the flush that precedes each checkpoint."""
+written meanwhile, and waited for at the flush that precedes each checkpoint; rows written to ClickHouse in the
+background while new ones are held."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from projections.buffered import BufferedVectors
+from projections.buffered import BufferedStore, BufferedVectors
 from projections.vector_host import HostedVectors, VectorHostError
 from projections.vectors import EdgeVectors
+from tests.projections.test_clickhouse import T0, probed
 
 
 def points(n: int, size: int = 4) -> list[tuple[str, str, array[float], dict[str, str]]]:
@@ -59,3 +61,31 @@ def test_a_store_in_this_process_keeps_what_is_held_until_the_flush(tmp_path: Pa
         assert buffered.flush() == 3 and len(edge.points("alice")) == 3
     finally:
         edge.close()
+
+
+def test_rows_written_in_the_background_are_read_and_those_held_after_are_not_lost(tmp_path: Path):
+    store = BufferedStore(f"chdb://{tmp_path / 'ch'}")
+    try:
+        store.upsert_clip(probed("alice", "c1", 48.85, 2.35, T0))
+        writing = store.flush_later()
+        store.upsert_clip(probed("alice", "c2", 48.85, 2.35, T0))  # held while the first is written
+        assert store.held == 1
+        # a read waits for the write in flight, then writes what is held, so it sees both
+        assert {row["capture_id"] for row in store._rows("SELECT capture_id FROM clips")} == {"c1", "c2"}  # noqa: SLF001
+        assert writing.done() and writing.result() == 1
+        assert store.held == 0 and store.flush() == 0
+    finally:
+        store.close()
+
+
+def test_a_background_write_that_failed_fails_the_next_flush(tmp_path: Path):
+    store = BufferedStore(f"chdb://{tmp_path / 'ch'}")
+    try:
+        store._insert("no_such_table", {"a": 1})  # noqa: SLF001 - what a projection would hold, for a table not there
+        store.flush_later()
+        with pytest.raises(Exception, match="no_such_table"):
+            store.flush()
+        store.upsert_clip(probed("alice", "c1", 48.85, 2.35, T0))
+        assert store.flush() == 1
+    finally:
+        store.close()
