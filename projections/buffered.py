@@ -83,6 +83,8 @@ class BufferedStore(MetadataStore):
             writing.result()
 
     def _write(self, held: dict[tuple[str, tuple[str, ...]], list[list[Any]]]) -> int:
+        # ClickHouse's native format, as clickhouse-connect writes it: Arrow tables built from the same rows and
+        # inserted with insert_arrow took 15-22 µs an event against 10-11 (measured on 18,000 replayed events)
         for (table, columns), rows in held.items():
             with self._lock:
                 self.client.insert(table, rows, column_names=list(columns))
