@@ -8,8 +8,12 @@ up with the log, reads and the live projector switch to the new version, and the
 of the log so that nothing projected during the switch is missed (writes are idempotent, so twice is harmless).
 Events of forgotten users no longer open (streams/storage/sealing.py) and are skipped, so a replay brings none of
 them back.
-A user forgotten while a replay runs may still open in its decoder process for a key-cache period; the replay
-reads that UserForgotten before it ends, and it purges the user from the new version as it did from the live one.
+A user forgotten while a replay runs may still open in the replay's decoder (its own cache of keys) for a key-cache
+period; the replay reads that UserForgotten before it ends, and it purges the user from the new version as it did
+from the live one.
+Where the time goes: decoding and projecting take turns in one thread; a flush's rows are written by chDB in another
+(without the interpreter lock) while the next batches are projected, and the points go to the vector host, another
+process, batch by batch (docs/measurements.md has the figures).
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ CHECKPOINTS = """CREATE TABLE IF NOT EXISTS replay_checkpoints (
 ) ENGINE = ReplacingMergeTree(revision) ORDER BY (topic, partition)"""
 FLUSH_ROWS = 20_000  # rows held before a flush; a checkpoint follows every flush
 FLUSH_SECONDS = 2.0
-DECODE_AHEAD = 8  # batches handed to the decoder process ahead: enough to keep it busy through a flush
+DECODE_AHEAD = 8  # batches fetched (and, with a decoder process, decoded) ahead of the one being projected
 
 
 @dataclass
