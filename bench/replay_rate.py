@@ -123,7 +123,8 @@ def bench_replay(
         "row_at_a_time": row,
         "batched_vs_row_ratio": round(batched["events_per_s"] / max(row["events_per_s"], 1e-9), 1),
         "goal_events_per_s": 20_000,
-        "note": "synthetic log: 9 events per capture, 4 vectors (64 and 3 x 384 floats), all sealed per user;"
-        " decoded in a second process while the main one projects; row at a time measured on the first events"
-        " of the same log",
+        "note": "synthetic log: 9 events per capture, 4 vectors (64 and 3 x 384 floats, packed), all sealed per"
+        " user; decoded and projected in the replay's process, ClickHouse rows written in a thread of their own"
+        " while the next batches are projected, points written by the vector host process; row at a time measured"
+        " on the first events of the same log",
     }
