@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from projections.clickhouse import MetadataStore
@@ -113,6 +114,11 @@ class BufferedStore(MetadataStore):
         self._erased[user_id] = (erased, user_at)
 
 
+def _written(sending: Future[Future[Any]]) -> Any:
+    """Wait until a chunk handed to the sending thread was sent, then until the host wrote it."""
+    return sending.result().result()
+
+
 class BufferedVectors:
     """A vector collection with upserts held until ``flush`` (or handed on by ``send``, to a store that writes in
     the background); every other call flushes first."""
@@ -121,7 +127,9 @@ class BufferedVectors:
         self.inner, self.chunk = inner, chunk
         self.name, self.size = inner.name, inner.size
         self._held: list[Point] = []
-        self._sent: list[tuple[Future[Any], int]] = []  # upserts handed on, with how many points each
+        # upserts handed on, with how many points each: the sending thread's future of the host's future
+        self._sent: list[tuple[Future[Future[Any]], int]] = []
+        self._sending: ThreadPoolExecutor | None = None
 
     @property
     def model(self) -> str:
@@ -143,23 +151,26 @@ class BufferedVectors:
     def send(self) -> None:
         """Hand what is held to a store that writes it in the background (the vector host: a replay's main process
         waited for each of its upserts, and the host for the main process, half of the time); ``flush`` waits until
-        it is written. Other stores keep it until ``flush``."""
+        it is written. Other stores keep it until ``flush``. The pipe to the host is written by a thread of ours:
+        a chunk waits there until the host has read the one before, and the replay spent a tenth of its time so."""
         sender: Callable[[list[Point]], Future[Any]] | None = getattr(self.inner, "send_points", None)
         if sender is None:
             return
+        if self._sending is None:
+            self._sending = ThreadPoolExecutor(1, thread_name_prefix="vector-sends")
         held, self._held = self._held, []
         for at in range(0, len(held), self.chunk):
             chunk = held[at : at + self.chunk]
-            self._sent.append((sender(chunk), len(chunk)))
+            self._sent.append((self._sending.submit(sender, chunk), len(chunk)))
 
-    def sent(self) -> list[Future[Any]]:
-        """Hand what is held over (written at once by a store that cannot take it in the background); the futures
-        of what was handed to the host since the last flush, which no longer waits for them."""
+    def sent(self) -> list[Callable[[], Any]]:
+        """Hand what is held over (written at once by a store that cannot take it in the background); how to wait
+        for what was handed to the host since the last flush, which no longer waits for it."""
         self.send()
         if self._held:
             self.flush()
         sent, self._sent = self._sent, []
-        return [done for done, _ in sent]
+        return [partial(_written, done) for done, _ in sent]
 
     def flush(self) -> int:
         """Write what is held and wait for what was sent; raises when any of it was not written."""
@@ -168,7 +179,7 @@ class BufferedVectors:
             self.inner.upsert_points(held[at : at + self.chunk])
         sent, self._sent = self._sent, []
         for done, _ in sent:
-            done.result()
+            _written(done)
         return len(held) + sum(count for _, count in sent)
 
     def search(
@@ -215,5 +226,9 @@ class BufferedVectors:
         return self.inner.optimize()
 
     def close(self) -> None:
-        self.flush()
-        self.inner.close()
+        try:
+            self.flush()
+        finally:
+            if self._sending is not None:
+                self._sending.shutdown()
+            self.inner.close()

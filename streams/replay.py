@@ -131,7 +131,7 @@ class ReplayServices(Services):
             if writing is not None:
                 writing.result()
             for done in sent:
-                done.result()
+                done()
 
         return written
 
