@@ -13,7 +13,7 @@ period; the replay reads that UserForgotten before it ends, and it purges the us
 from the live one.
 Where the time goes: decoding and projecting take turns in one thread; a flush's rows are written by chDB in another
 (without the interpreter lock) while the next batches are projected, and the points go to the vector host, another
-process, batch by batch (docs/measurements.md has the figures).
+process, batch by batch, through a thread that writes its pipe (docs/measurements.md has the figures).
 """
 
 from __future__ import annotations
@@ -261,7 +261,7 @@ class Replay:
         self.progress.done = sum(positions[tp] - self._origin[tp] for tp in parts)
         flushed = time.monotonic()
         fetched = dict(positions)
-        # batches being decoded in the other process, in order, with the positions reached after each
+        # batches fetched (being decoded, with a decoder process), in order, with the positions reached after each
         ahead: deque[tuple[Pending, list[Record], dict[Partition, int]]] = deque()
         while ahead or any(fetched[tp] < ends[tp] for tp in parts):
             while len(ahead) < DECODE_AHEAD and any(fetched[tp] < ends[tp] for tp in parts):

@@ -1,10 +1,11 @@
 """Decoding a replay's events: in a thread of the replay's process (the default), or in a process of its own.
 
-A batch decodes while the one before is projected. In a process of its own (REVERIE_REPLAY_DECODER_PROCESS) that
-uses another core, but what it decodes must be pickled there and unpickled here: about 19 µs an event of a
-capture's events, more than the 13 µs decoding them costs since vectors travel packed (schemas/packed_vectors.py).
-On 2 cores the replay ran 13.0-14.4 thousand events/s decoding in its own process, 10.7-12.1 with the decoder
-process; the process is there for machines with cores to spare.
+By default the thread that projects a batch decodes it first. In a process of its own
+(REVERIE_REPLAY_DECODER_PROCESS) a batch decodes on another core while the one before is projected, but what it
+decodes must be pickled there and unpickled here: about 19 µs an event of a capture's events, more than the 13 µs
+decoding them costs since vectors travel packed (schemas/packed_vectors.py). On 2 cores the replay ran 13.0-14.4
+thousand events/s decoding in its own process, 10.7-12.1 with the decoder process; the process is there for
+machines with cores to spare.
 """
 
 from __future__ import annotations
