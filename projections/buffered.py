@@ -174,7 +174,8 @@ class BufferedVectors:
 
     def flush(self) -> int:
         """Write what is held and wait for what was sent; raises when any of it was not written."""
-        held, self._held = self._held, []
+        self.send()  # behind what the sending thread still holds: a later upsert of a point stays the later one
+        held, self._held = self._held, []  # a store that takes nothing in the background
         for at in range(0, len(held), self.chunk):
             self.inner.upsert_points(held[at : at + self.chunk])
         sent, self._sent = self._sent, []
